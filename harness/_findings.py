@@ -94,3 +94,17 @@ class Finding:
             expected=self.expected,
             seen=self.seen,
         )
+
+
+def format_findings(findings: list[Finding] | tuple[Finding, ...], *, limit: int = 20) -> str:
+    """A plain-text report, one finding per line: location, kind, object path and message."""
+    lines: list[str] = []
+    for finding in findings[:limit]:
+        where = finding.object or finding.route or ""
+        if finding.path:
+            where = f"{where}.{finding.path}" if where else finding.path
+        rule = f" [{finding.rule}]" if finding.rule else ""
+        lines.append(f"  {finding.location} {finding.severity}/{finding.kind}{rule} {where}: {finding.message}")
+    if len(findings) > limit:
+        lines.append(f"  … and {len(findings) - limit} more")
+    return "\n".join(lines)

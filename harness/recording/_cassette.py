@@ -1,0 +1,391 @@
+"""Cassettes: the recorded interactions of one test, their lookup, and their safe storage.
+
+The file format is vcrpy's (see :mod:`harness.recording._yaml`); what this module adds is the
+behaviour around it:
+
+- lookup by :class:`~harness.recording._matching.RequestKey` in constant time;
+- repeated identical requests (polls) replay in recorded order, and once they are used up the last
+  one repeats, so a poll loop ends in the recorded terminal state;
+- every interaction is scrubbed before it is stored;
+- writes are atomic (a temporary file in the same folder, then a rename), a corrupt file is reported
+  with its path and never overwritten.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import tempfile
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness._errors import HarnessError
+from harness.recording._config import RecordMode
+from harness.recording._matching import RequestKey, describe_difference, request_key, similarity
+from harness.recording._redaction import Redactor
+from harness.recording._yaml import FORMAT_VERSION, dump_json, dump_yaml, load_document, serializer_for
+
+
+class CassetteError(HarnessError):
+    """A cassette cannot be used as asked."""
+
+
+class CassetteNotFoundError(CassetteError):
+    """Replay was asked of a cassette file that does not exist."""
+
+
+class CorruptCassetteError(CassetteError):
+    """A cassette file exists but cannot be parsed; it is left untouched."""
+
+
+class UnmatchedRequestError(CassetteError):
+    """A request that the cassette does not hold, in a mode that may not record it."""
+
+    def __init__(self, message: str, *, cassette: Path, request: RequestKey) -> None:
+        super().__init__(message)
+        self.cassette = cassette
+        self.request = request
+
+
+def headers_get(headers: dict[str, Any], name: str) -> str | None:
+    """The first value of header ``name`` (case-insensitive) in a stored header mapping."""
+    for key, values in headers.items():
+        if key.lower() == name:
+            if isinstance(values, list):
+                return str(values[0]) if values else None
+            return str(values)
+    return None
+
+
+def _text_or_bytes(body: bytes) -> str | bytes:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return body
+
+
+def decode_body(body: bytes, encoding: str | None) -> bytes | None:
+    """``body`` without its content encoding, or ``None`` when the encoding is not understood."""
+    name = (encoding or "identity").strip().lower()
+    if name in ("", "identity"):
+        return body
+    if name == "gzip":
+        return gzip.decompress(body)
+    if name == "deflate":
+        try:
+            return zlib.decompress(body)
+        except zlib.error:
+            return zlib.decompress(body, -zlib.MAX_WBITS)
+    if name == "br":
+        try:
+            import brotli  # type: ignore[import-not-found]
+        except ImportError:
+            return None
+        return bytes(brotli.decompress(body))
+    return None
+
+
+@dataclass(eq=False)
+class Interaction:
+    """One request and its response, as stored (scrubbed) in the cassette.
+
+    Attributes:
+        request: vcrpy's request mapping: ``method``, ``uri``, ``body``, ``headers``.
+        response: vcrpy's response mapping: ``status``, ``headers``, ``body``; ``None`` while a
+            response being recorded is still streaming in.
+        key: What matching compares.
+        meta: The harness's notes on the recording (``duration_ms``, ``closed_early``).
+        loaded: True when the interaction came from the file, False when recorded in this run.
+        plays: How often replay has served it.
+    """
+
+    request: dict[str, Any]
+    response: dict[str, Any] | None
+    key: RequestKey
+    meta: dict[str, Any] = field(default_factory=dict)
+    loaded: bool = False
+    plays: int = 0
+
+    @property
+    def status(self) -> int:
+        """The response status code (0 while still recording)."""
+        return int(self.response["status"]["code"]) if self.response else 0
+
+    @property
+    def is_stream(self) -> bool:
+        """True when the response is a server-sent event stream."""
+        if not self.response:
+            return False
+        return "text/event-stream" in (headers_get(self.response.get("headers") or {}, "content-type") or "")
+
+    @property
+    def response_body(self) -> bytes:
+        """The stored response body as bytes."""
+        if not self.response:
+            return b""
+        body = (self.response.get("body") or {}).get("string")
+        if body is None:
+            return b""
+        return body if isinstance(body, bytes) else str(body).encode("utf-8")
+
+    @property
+    def request_body(self) -> bytes:
+        """The stored request body as bytes."""
+        body = self.request.get("body")
+        if body is None:
+            return b""
+        return body if isinstance(body, bytes) else str(body).encode("utf-8")
+
+    def to_document(self) -> dict[str, Any]:
+        """The mapping written to the file."""
+        document: dict[str, Any] = {"request": self.request, "response": self.response}
+        if self.meta:
+            document["harness"] = self.meta
+        return document
+
+
+class Cassette:
+    """The interactions of one cassette file and the rules for replaying and recording them.
+
+    Args:
+        path: The cassette file (``.yaml``/``.yml``, or ``.json``).
+        record_mode: See :data:`~harness.recording.RecordMode`.
+        redactor: What scrubs interactions before they are stored or compared.
+        rerecord_hint: The command quoted in errors to (re-)record this cassette.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        record_mode: RecordMode = "none",
+        redactor: Redactor | None = None,
+        rerecord_hint: str = "",
+    ) -> None:
+        self.path = Path(path)
+        self.record_mode: RecordMode = record_mode
+        self.redactor = redactor or Redactor()
+        self.rerecord_hint = rerecord_hint or "pytest --record-mode=once"
+        self.interactions: list[Interaction] = []
+        self.existed = self.path.is_file()
+        self._index: dict[RequestKey, list[Interaction]] = defaultdict(list)
+        self._cursor: dict[RequestKey, int] = defaultdict(int)
+        self._dirty = False
+        if self.existed and record_mode != "rewrite":
+            self._load()
+        elif not self.existed and record_mode == "none":
+            raise CassetteNotFoundError(
+                f"cassette {self.path} does not exist, and record mode 'none' only replays.\n"
+                f"Record it with: {self.rerecord_hint}"
+            )
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def _load(self) -> None:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+            document = load_document(text, serializer_for(self.path))
+            for number, item in enumerate(document["interactions"]):
+                self._add_loaded(item, number)
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise CorruptCassetteError(
+                f"cassette {self.path} cannot be read: {type(error).__name__}: {error}\n"
+                f"The file was left as it is. Fix it, or delete it and record again with: "
+                f"{self.rerecord_hint}"
+            ) from error
+        except Exception as error:  # yaml.YAMLError and friends, which share no base with the above
+            raise CorruptCassetteError(
+                f"cassette {self.path} cannot be parsed: {error}\n"
+                f"The file was left as it is. Fix it, or delete it and record again with: "
+                f"{self.rerecord_hint}"
+            ) from error
+
+    def _add_loaded(self, item: Any, number: int) -> None:
+        if not isinstance(item, dict) or "request" not in item or "response" not in item:
+            raise ValueError(f"interaction {number} has no 'request' and 'response'")
+        request = self.redactor.request(_plain(item["request"]))
+        response = self.redactor.response(_plain(item["response"]))
+        meta = item.get("harness") if isinstance(item.get("harness"), dict) else {}
+        interaction = Interaction(request, response, request_key(request), dict(meta or {}), loaded=True)
+        self.interactions.append(interaction)
+        self._index[interaction.key].append(interaction)
+
+    # -- replay ----------------------------------------------------------------------------------
+
+    @property
+    def replay_only(self) -> bool:
+        """True when no request may reach the network."""
+        return self.record_mode == "none" or (self.record_mode == "once" and self.existed)
+
+    @property
+    def replays(self) -> bool:
+        """True when recorded interactions are served at all."""
+        return self.record_mode in ("none", "once", "new_episodes")
+
+    def lookup(self, key: RequestKey) -> Interaction | None:
+        """The recorded interaction to serve for ``key``, or ``None`` when it must be recorded.
+
+        Identical requests are served in recorded order; when they are used up, the last one repeats
+        in the replay-only modes (the terminal state of a poll) and is recorded anew otherwise.
+        """
+        if not self.replays:
+            return None
+        candidates = self._index.get(key)
+        if not candidates:
+            return None
+        position = self._cursor[key]
+        if position < len(candidates):
+            self._cursor[key] = position + 1
+            chosen = candidates[position]
+        elif self.replay_only:
+            chosen = candidates[-1]
+        else:
+            return None
+        chosen.plays += 1
+        return chosen
+
+    def unmatched(self, key: RequestKey) -> UnmatchedRequestError:
+        """The error for a request the cassette does not hold, naming the closest recorded one."""
+        lines = [
+            f"request not in cassette {self.path}:",
+            f"  sent:     {key.describe()}",
+        ]
+        best: Interaction | None = None
+        best_score = -1
+        for interaction in self.interactions:
+            score = similarity(interaction.key, key)
+            if score > best_score:
+                best, best_score = interaction, score
+        if best is not None:
+            number = self.interactions.index(best)
+            lines.append(f"  closest:  #{number} {best.key.describe()}")
+            lines.extend(f"    - {line}" for line in describe_difference(best.key, key))
+        else:
+            lines.append("  the cassette holds no interactions")
+        lines.append(
+            f"No network call was made (record mode {self.record_mode!r}). "
+            f"To record the new traffic, re-run with: {self.rerecord_hint}"
+        )
+        return UnmatchedRequestError("\n".join(lines), cassette=self.path, request=key)
+
+    # -- recording -------------------------------------------------------------------------------
+
+    def start_recording(self, request: dict[str, Any]) -> Interaction:
+        """Reserve the next place in the cassette for ``request``; :meth:`finish_recording` fills it."""
+        stored = self.redactor.request(_request_for_storage(request))
+        interaction = Interaction(stored, None, request_key(stored))
+        self.interactions.append(interaction)
+        self._dirty = True
+        return interaction
+
+    def finish_recording(
+        self,
+        interaction: Interaction,
+        *,
+        status: int,
+        reason: str,
+        headers: dict[str, list[str]],
+        body: bytes,
+        meta: dict[str, Any],
+    ) -> None:
+        """Store the response of a recorded interaction: decoded, scrubbed, as readable text."""
+        headers = {name: list(values) for name, values in headers.items()}
+        encoding = headers_get(headers, "content-encoding")
+        decoded = decode_body(body, encoding)
+        if decoded is not None and encoding and encoding.lower() != "identity":
+            body = decoded
+            headers = {
+                name: values
+                for name, values in headers.items()
+                if name.lower() not in ("content-encoding", "content-length")
+            }
+            headers["content-length"] = [str(len(body))]
+        response = {
+            "status": {"code": status, "message": reason},
+            "headers": headers,
+            "body": {"string": _text_or_bytes(body)},
+        }
+        interaction.response = self.redactor.response(response)
+        interaction.meta = meta
+
+    def key_for(self, request: dict[str, Any]) -> RequestKey:
+        """The matching key of a live request, scrubbed the way stored requests are."""
+        return request_key(self.redactor.request(_request_for_storage(request)))
+
+    # -- bookkeeping -----------------------------------------------------------------------------
+
+    @property
+    def played(self) -> list[Interaction]:
+        """Interactions served by replay at least once."""
+        return [interaction for interaction in self.interactions if interaction.plays]
+
+    @property
+    def unused(self) -> list[Interaction]:
+        """Interactions from the file that replay never served."""
+        if not self.replays:
+            return []
+        return [item for item in self.interactions if item.loaded and not item.plays]
+
+    @property
+    def recorded(self) -> list[Interaction]:
+        """Interactions recorded in this run."""
+        return [interaction for interaction in self.interactions if not interaction.loaded]
+
+    @property
+    def dirty(self) -> bool:
+        """True when the run recorded something that is not on disk yet."""
+        return self._dirty
+
+    def documents(self) -> list[dict[str, Any]]:
+        """The interactions as they will be written, in file order."""
+        complete = [item for item in self.interactions if item.response is not None]
+        if self.record_mode == "all":
+            recorded_keys = {item.key for item in complete if not item.loaded}
+            complete = [item for item in complete if not item.loaded or item.key not in recorded_keys]
+            complete.sort(key=lambda item: item.loaded)
+        return [item.to_document() for item in complete]
+
+    def save(self, path: Path | None = None) -> Path:
+        """Write the cassette atomically to ``path`` (default: its own path) and return where."""
+        target = Path(path) if path is not None else self.path
+        document = {"interactions": self.documents(), "version": FORMAT_VERSION}
+        kind = serializer_for(target)
+        text = dump_json(document) if kind == "json" else dump_yaml(document)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                stream.write(text)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        if target == self.path:
+            self._dirty = False
+        return target
+
+
+def _plain(value: Any) -> Any:
+    """vcrpy's loaders return bodies as bytes where the file had text; keep text as text."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, bytes):
+        return _text_or_bytes(value)
+    return value
+
+
+def _request_for_storage(request: dict[str, Any]) -> dict[str, Any]:
+    body = request.get("body")
+    return {
+        "body": _text_or_bytes(body) if isinstance(body, bytes) and body else (body or None),
+        "headers": request.get("headers") or {},
+        "method": request.get("method", "GET"),
+        "uri": request.get("uri", ""),
+    }

@@ -1,0 +1,168 @@
+"""Scrubbing: secrets never reach disk.
+
+Every interaction passes through :class:`Redactor` before it is stored, and again (idempotently) when a
+cassette is loaded and when a live request is matched against the recording, so both sides of a
+comparison are scrubbed the same way. Built-in rules cover the credentials the OpenAI SDK sends and the
+account identifiers the API returns; :class:`~harness.recording.RedactionRules` adds a project's own.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from harness.recording._config import RedactionRules
+
+REDACTED = "REDACTED"
+
+SECRET_REQUEST_HEADERS: frozenset[str] = frozenset(
+    {"authorization", "api-key", "openai-organization", "openai-project", "cookie", "proxy-authorization"}
+)
+SECRET_RESPONSE_HEADERS: frozenset[str] = frozenset({"set-cookie", "openai-organization", "openai-project"})
+
+# (pattern, replacement). Each replacement no longer matches its pattern, or maps to itself, so that
+# scrubbing twice gives what scrubbing once gave.
+_BUILTIN_PATTERNS: tuple[tuple[str, str], ...] = (
+    (r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{16,}", "sk-" + REDACTED),
+    (r"(?i)\bbearer\s+(?!REDACTED\b)[A-Za-z0-9._~+/=\-]{8,}", "Bearer " + REDACTED),
+    (r"(?<![A-Za-z0-9])org-[A-Za-z0-9]{16,}", "org-" + REDACTED),
+    (r"(?<![A-Za-z0-9])proj_[A-Za-z0-9]{16,}", "proj_" + REDACTED),
+)
+
+
+def _compile_path(path: str) -> tuple[str, ...]:
+    parts = tuple(part for part in path.strip().strip(".").split(".") if part)
+    if not parts:
+        raise ValueError(f"empty JSON path {path!r}: write it as dotted keys, e.g. 'metadata.user_email'")
+    return parts
+
+
+class Redactor:
+    """Scrubs headers, URLs and bodies of stored interactions (vcrpy's dict format).
+
+    Args:
+        rules: Extra header names, regular expressions and JSON paths to scrub.
+    """
+
+    def __init__(self, rules: RedactionRules | None = None) -> None:
+        rules = rules or RedactionRules()
+        extra_headers = {name.lower() for name in rules.headers}
+        self._request_headers = SECRET_REQUEST_HEADERS | extra_headers
+        self._response_headers = SECRET_RESPONSE_HEADERS | extra_headers
+        patterns: list[tuple[re.Pattern[str], str]] = [
+            (re.compile(pattern), replacement) for pattern, replacement in _BUILTIN_PATTERNS
+        ]
+        for pattern in rules.patterns:
+            try:
+                patterns.append((re.compile(pattern), REDACTED))
+            except re.error as error:
+                raise ValueError(f"redaction pattern {pattern!r} is not a valid regular expression: {error}")
+        self._patterns = tuple(patterns)
+        self._json_paths = tuple(_compile_path(path) for path in rules.json_paths)
+
+    def text(self, value: str) -> str:
+        """Scrub every secret-looking substring of ``value``."""
+        for pattern, replacement in self._patterns:
+            value = pattern.sub(replacement, value)
+        return value
+
+    def request(self, request: dict[str, Any]) -> dict[str, Any]:
+        """A scrubbed copy of a stored request (``method``, ``uri``, ``body``, ``headers``)."""
+        scrubbed = dict(request)
+        scrubbed["uri"] = self.text(str(request.get("uri", "")))
+        scrubbed["headers"] = self._headers(request.get("headers") or {}, self._request_headers)
+        scrubbed["body"] = self._body(request.get("body"))
+        return scrubbed
+
+    def response(self, response: dict[str, Any]) -> dict[str, Any]:
+        """A scrubbed copy of a stored response (``status``, ``headers``, ``body.string``)."""
+        scrubbed = dict(response)
+        scrubbed["headers"] = self._headers(response.get("headers") or {}, self._response_headers)
+        body = dict(response.get("body") or {})
+        body["string"] = self._body(body.get("string"))
+        scrubbed["body"] = body
+        return scrubbed
+
+    def _headers(self, headers: dict[str, Any], secret: frozenset[str] | set[str]) -> dict[str, list[str]]:
+        result: dict[str, list[str]] = {}
+        for name, values in headers.items():
+            listed = values if isinstance(values, list) else [values]
+            if name.lower() in secret:
+                result[name] = [REDACTED for _ in listed]
+            else:
+                result[name] = [self.text(str(value)) for value in listed]
+        return result
+
+    def _body(self, body: Any) -> Any:
+        if body is None:
+            return None
+        if isinstance(body, bytes):
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return body  # binary uploads: nothing text-like to scrub
+            return self._text_body(text).encode("utf-8")
+        if isinstance(body, str):
+            return self._text_body(body)
+        return body
+
+    def _text_body(self, text: str) -> str:
+        text = self.text(text)
+        if not self._json_paths:
+            return text
+        stripped = text.lstrip()
+        if stripped.startswith(("{", "[")):
+            return self._json_text(text)
+        if "data:" in text:
+            return "".join(self._sse_line(line) for line in text.splitlines(keepends=True))
+        return text
+
+    def _sse_line(self, line: str) -> str:
+        if not line.startswith("data:"):
+            return line
+        body = line[5:]
+        ending = body[len(body.rstrip("\r\n")) :]
+        payload = body.rstrip("\r\n")
+        lead = " " if payload.startswith(" ") else ""
+        return "data:" + lead + self._json_text(payload[len(lead) :]) + ending
+
+    def _json_text(self, text: str) -> str:
+        try:
+            document = json.loads(text)
+        except ValueError:
+            return text
+        changed = False
+
+        def blank(_: Any) -> str:
+            nonlocal changed
+            changed = True
+            return REDACTED
+
+        for path in self._json_paths:
+            document = _replace_at(document, path, blank)
+        if not changed:
+            return text
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _replace_at(node: Any, path: tuple[str, ...], replace: Callable[[Any], Any]) -> Any:
+    if not path:
+        return node if node == REDACTED else replace(node)
+    head, rest = path[0], path[1:]
+    children: Iterable[Any]
+    if isinstance(node, dict):
+        children = list(node) if head == "*" else [head] if head in node else []
+        for key in children:
+            node[key] = _replace_at(node[key], rest, replace)
+    elif isinstance(node, list):
+        if head == "*":
+            children = range(len(node))
+        elif head.isdigit() and int(head) < len(node):
+            children = [int(head)]
+        else:
+            children = []
+        for index in children:
+            node[index] = _replace_at(node[index], rest, replace)
+    return node

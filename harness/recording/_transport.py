@@ -1,0 +1,215 @@
+"""The patch on httpx and httpx2 transports through which every SDK request passes.
+
+openai 3.x sends through ``httpx2``, 1.x and 2.x through ``httpx``; both expose the same
+``HTTPTransport.handle_request`` / ``AsyncHTTPTransport.handle_async_request``, patched here for the
+life of a recorder, so clients that the code under test creates itself are recorded too.
+
+Unlike plain vcrpy, a recorded response is not buffered: its stream is wrapped in a tee that hands each
+chunk to the caller as it arrives and stores the whole body when the caller closes the response (early
+or not). A replayed event stream is delivered one SSE event per chunk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import importlib
+from collections.abc import AsyncIterator, Callable, Iterator
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Protocol
+from unittest import mock
+
+from harness.streams._sse import split_sse_events
+
+if TYPE_CHECKING:
+    from harness.recording._cassette import Interaction
+
+OnClose = Callable[[bytes, bool], None]
+"""Called once with the body read so far and whether the stream was read to its end."""
+
+HTTP_MODULES = ("httpx", "httpx2")
+
+
+class Exchange(Protocol):
+    """What the transport patch asks of a recorder."""
+
+    def lookup(self, request: dict[str, Any]) -> Interaction | None:
+        """The recorded interaction for ``request``, or ``None`` to send it; may raise if neither."""
+
+    def begin(self, request: dict[str, Any]) -> Callable[[Any, bytes, bool], None]:
+        """Start recording ``request``; returns what to call with the response and its body."""
+
+    def served(self, interaction: Interaction) -> None:
+        """Note that ``interaction`` was replayed."""
+
+
+def request_mapping(request: Any, body: bytes) -> dict[str, Any]:
+    """vcrpy's request mapping for an httpx(2) request."""
+    headers: dict[str, list[str]] = {}
+    for name, value in request.headers.multi_items():
+        headers.setdefault(name, []).append(value)
+    return {"method": request.method, "uri": str(request.url), "body": body or None, "headers": headers}
+
+
+def response_chunks(interaction: Interaction) -> list[bytes]:
+    """The chunks a replayed response is delivered in: one per SSE event, else the whole body."""
+    body = interaction.response_body
+    if interaction.is_stream:
+        return list(split_sse_events(body))
+    return [body] if body else []
+
+
+@functools.cache
+def stream_classes(module: ModuleType) -> tuple[type[Any], type[Any], type[Any]]:
+    """Replay, sync-tee and async-tee stream classes built on ``module``'s (httpx or httpx2) bases."""
+
+    class ReplayStream(module.SyncByteStream, module.AsyncByteStream):  # type: ignore[name-defined,misc]
+        def __init__(self, chunks: list[bytes]) -> None:
+            self._chunks = chunks
+
+        def __iter__(self) -> Iterator[bytes]:
+            yield from self._chunks
+
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            for chunk in self._chunks:
+                yield chunk
+
+    class SyncTee(module.SyncByteStream):  # type: ignore[name-defined,misc]
+        def __init__(self, inner: Any, on_close: OnClose) -> None:
+            self._inner = inner
+            self._on_close = on_close
+            self._chunks: list[bytes] = []
+            self._complete = False
+            self._closed = False
+
+        def __iter__(self) -> Iterator[bytes]:
+            for chunk in self._inner:
+                self._chunks.append(chunk)
+                yield chunk
+            self._complete = True
+
+        def close(self) -> None:
+            try:
+                self._inner.close()
+            finally:
+                self.finish()
+
+        def finish(self) -> None:
+            if not self._closed:
+                self._closed = True
+                self._on_close(b"".join(self._chunks), self._complete)
+
+    class AsyncTee(module.AsyncByteStream):  # type: ignore[name-defined,misc]
+        def __init__(self, inner: Any, on_close: OnClose) -> None:
+            self._inner = inner
+            self._on_close = on_close
+            self._chunks: list[bytes] = []
+            self._complete = False
+            self._closed = False
+
+        async def __aiter__(self) -> AsyncIterator[bytes]:
+            async for chunk in self._inner:
+                self._chunks.append(chunk)
+                yield chunk
+            self._complete = True
+
+        async def aclose(self) -> None:
+            try:
+                await self._inner.aclose()
+            finally:
+                self.finish()
+
+        def finish(self) -> None:
+            if not self._closed:
+                self._closed = True
+                self._on_close(b"".join(self._chunks), self._complete)
+
+    return ReplayStream, SyncTee, AsyncTee
+
+
+def _replayed(module: ModuleType, interaction: Interaction) -> Any:
+    response = interaction.response or {}
+    status = response.get("status") or {}
+    headers = [
+        (name, str(value))
+        for name, values in (response.get("headers") or {}).items()
+        for value in (values if isinstance(values, list) else [values])
+    ]
+    reason = str(status.get("message") or "")
+    replay_stream, _, _ = stream_classes(module)
+    return module.Response(
+        int(status.get("code", 200)),
+        headers=headers,
+        stream=replay_stream(response_chunks(interaction)),
+        extensions={"reason_phrase": reason.encode("ascii", errors="replace")} if reason else {},
+    )
+
+
+@contextlib.contextmanager
+def patch_transports(exchange: Exchange, tees: list[Any]) -> Iterator[list[str]]:
+    """Route every httpx/httpx2 request through ``exchange`` within the block.
+
+    Yields the names of the HTTP modules that were patched. ``tees`` collects the recording streams
+    so that the caller can finish those the code under test never closed.
+    """
+    with contextlib.ExitStack() as stack:
+        patched: list[str] = []
+        for name in HTTP_MODULES:
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            stack.enter_context(
+                mock.patch.object(
+                    module.HTTPTransport, "handle_request", _sync_handler(exchange, module, tees)
+                )
+            )
+            stack.enter_context(
+                mock.patch.object(
+                    module.AsyncHTTPTransport,
+                    "handle_async_request",
+                    _async_handler(exchange, module, tees),
+                )
+            )
+            patched.append(name)
+        yield patched
+
+
+def _sync_handler(exchange: Exchange, module: ModuleType, tees: list[Any]) -> Callable[..., Any]:
+    original = module.HTTPTransport.handle_request
+    _, sync_tee, _ = stream_classes(module)
+
+    def handle_request(transport: Any, request: Any) -> Any:
+        stored = request_mapping(request, request.read())
+        interaction = exchange.lookup(stored)
+        if interaction is not None:
+            exchange.served(interaction)
+            return _replayed(module, interaction)
+        finish = exchange.begin(stored)
+        response = original(transport, request)
+        tee = sync_tee(response.stream, lambda body, complete: finish(response, body, complete))
+        response.stream = tee
+        tees.append(tee)
+        return response
+
+    return handle_request
+
+
+def _async_handler(exchange: Exchange, module: ModuleType, tees: list[Any]) -> Callable[..., Any]:
+    original = module.AsyncHTTPTransport.handle_async_request
+    _, _, async_tee = stream_classes(module)
+
+    async def handle_async_request(transport: Any, request: Any) -> Any:
+        stored = request_mapping(request, await request.aread())
+        interaction = exchange.lookup(stored)
+        if interaction is not None:
+            exchange.served(interaction)
+            return _replayed(module, interaction)
+        finish = exchange.begin(stored)
+        response = await original(transport, request)
+        tee = async_tee(response.stream, lambda body, complete: finish(response, body, complete))
+        response.stream = tee
+        tees.append(tee)
+        return response
+
+    return handle_async_request
