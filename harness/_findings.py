@@ -104,7 +104,9 @@ def format_findings(findings: list[Finding] | tuple[Finding, ...], *, limit: int
         if finding.path:
             where = f"{where}.{finding.path}" if where else finding.path
         rule = f" [{finding.rule}]" if finding.rule else ""
-        lines.append(f"  {finding.location} {finding.severity}/{finding.kind}{rule} {where}: {finding.message}")
+        lines.append(
+            f"  {finding.location} {finding.severity}/{finding.kind}{rule} {where}: {finding.message}"
+        )
     if len(findings) > limit:
         lines.append(f"  … and {len(findings) - limit} more")
     return "\n".join(lines)

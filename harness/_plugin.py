@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import warnings
 from collections.abc import AsyncIterator, Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,9 +24,14 @@ if TYPE_CHECKING:
 
 # FIXTURES-FROM-AREAS
 
-_RECORDER = pytest.StashKey["Recorder"]()
-_PASSED = pytest.StashKey[bool]()
+_RECORDER: pytest.StashKey[Recorder] = pytest.StashKey()
+_PASSED: pytest.StashKey[bool] = pytest.StashKey()
 _REPLAY_KEY = "harness-replay-key"
+
+SDK_DEPRECATION_FILTER = (
+    "ignore:(deprecated|The Assistants API is deprecated in favor of the Responses API)$:DeprecationWarning"
+)
+"""The openai SDK warns on every Assistants call; the plugin silences exactly that warning, no other."""
 
 _OPTIONS: tuple[tuple[str, str, str, str], ...] = (
     # (command-line flag, ini name, default, help)
@@ -99,6 +103,7 @@ def pytest_configure(config: pytest.Config) -> None:
         parse_contracts_mode(_setting(config, "contracts"), "--contracts")
     except HarnessError as error:
         raise pytest.UsageError(str(error)) from None
+    config.addinivalue_line("filterwarnings", SDK_DEPRECATION_FILTER)
     config.pluginmanager.register(HarnessSession(config), "harness-session")
 
 
@@ -206,13 +211,14 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     from harness.recording import Recorder
 
     item = request.node
+    problem: str | None = None
     try:
-        config = resolve_config(item)
-        check = _checker()
-        recorder = Recorder(config, check=check)
+        recorder = Recorder(resolve_config(item), check=_checker())
         recorder.__enter__()
     except HarnessError as error:
-        pytest.fail(str(error), pytrace=False)
+        problem = str(error)
+    if problem is not None:
+        pytest.fail(problem, pytrace=False)
     cassette = recorder.cassette
     assert cassette is not None
     if cassette.replay_only:
@@ -309,7 +315,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         )
         if recorder.config.unused == "fail":
             raise AssertionError(message)
-        warnings.warn(CassetteUnusedWarning(message), stacklevel=1)
+        item.warn(CassetteUnusedWarning(message))
 
 
 @pytest.hookimpl(wrapper=True)

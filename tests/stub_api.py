@@ -25,8 +25,11 @@ def sse_events(count: int, *, text: str = "Hello there") -> list[bytes]:
     events: list[tuple[str, Any]] = [("thread.run.created", run), ("thread.run.queued", run)]
     pieces = [text[i :: max(count, 1)] for i in range(max(count, 1))]
     for index in range(count):
-        delta = {"id": "msg_stub", "object": "thread.message.delta",
-                 "delta": {"content": [{"index": 0, "type": "text", "text": {"value": pieces[index]}}]}}
+        delta = {
+            "id": "msg_stub",
+            "object": "thread.message.delta",
+            "delta": {"content": [{"index": 0, "type": "text", "text": {"value": pieces[index]}}]},
+        }
         events.append(("thread.message.delta", delta))
     events.append(("thread.run.completed", {**run, "status": "completed"}))
     out = [f"event: {name}\ndata: {json.dumps(data)}\n\n".encode() for name, data in events]
@@ -121,8 +124,17 @@ class StubAPI:
                     asst = path.rsplit("/", 1)[-1]
                     self._json(200, {"id": asst, "object": "assistant", "name": "Stub"}, compress=True)
                 else:
-                    self._json(404, {"error": {"message": f"no route {path}", "type": "invalid_request_error",
-                                               "param": None, "code": None}})
+                    self._json(
+                        404,
+                        {
+                            "error": {
+                                "message": f"no route {path}",
+                                "type": "invalid_request_error",
+                                "param": None,
+                                "code": None,
+                            }
+                        },
+                    )
 
             def do_POST(self) -> None:
                 body = self._body()
@@ -131,8 +143,15 @@ class StubAPI:
                 if payload.get("stream"):
                     self._stream(int(payload.get("metadata", {}).get("deltas", 3)))
                 elif self.path.endswith("/runs"):
-                    self._json(200, {"id": "run_stub", "object": "thread.run", "status": "queued",
-                                     "thread_id": self.path.split("/")[3]})
+                    self._json(
+                        200,
+                        {
+                            "id": "run_stub",
+                            "object": "thread.run",
+                            "status": "queued",
+                            "thread_id": self.path.split("/")[3],
+                        },
+                    )
                 else:
                     self._json(200, {"id": "obj_stub", "object": "echo", "received": payload})
 

@@ -12,8 +12,8 @@ from harness.recording._cassette import (
 )
 from harness.recording._config import (
     ContractsMode,
-    RecordMode,
     RecorderConfig,
+    RecordMode,
     RedactionRules,
     UnusedPolicy,
 )

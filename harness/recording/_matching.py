@@ -136,7 +136,9 @@ def describe_difference(recorded: RequestKey, sent: RequestKey, *, limit: int = 
         if recorded.body.startswith("json:") and sent.body.startswith("json:"):
             _json_differences(json.loads(recorded.body[5:]), json.loads(sent.body[5:]), "", lines, limit)
         else:
-            lines.append(f"body: recorded {recorded.body[:80] or '(empty)'}, sent {sent.body[:80] or '(empty)'}")
+            lines.append(
+                f"body: recorded {recorded.body[:80] or '(empty)'}, sent {sent.body[:80] or '(empty)'}"
+            )
     return lines[:limit]
 
 

@@ -58,7 +58,9 @@ class Redactor:
             try:
                 patterns.append((re.compile(pattern), REDACTED))
             except re.error as error:
-                raise ValueError(f"redaction pattern {pattern!r} is not a valid regular expression: {error}")
+                raise ValueError(
+                    f"redaction pattern {pattern!r} is not a valid regular expression: {error}"
+                ) from None
         self._patterns = tuple(patterns)
         self._json_paths = tuple(_compile_path(path) for path in rules.json_paths)
 

@@ -87,13 +87,15 @@ def test_caller_that_stops_early_is_not_held_up_and_keeps_what_it_saw(tmp_path: 
 def test_replayed_stream_arrives_one_event_per_chunk(tmp_path: Path, module_name: str) -> None:
     module = pytest.importorskip(module_name)
     path = tmp_path / "c.yaml"
-    with StubAPI(event_pause=0.0) as stub, record(path) as recorder:
-        with module.Client() as http:
-            http.post(stub.base_url + "/threads/t/runs", json={"stream": True}).read()
+    with StubAPI(event_pause=0.0) as stub, record(path) as recorder, module.Client() as http:
+        http.post(stub.base_url + "/threads/t/runs", json={"stream": True}).read()
     recorder.save()
-    with record(path, "none"), module.Client() as http:
-        with http.stream("POST", "http://elsewhere.invalid/v1/threads/t/runs", json={"stream": True}) as response:
-            chunks = list(response.iter_raw())
+    with (
+        record(path, "none"),
+        module.Client() as http,
+        http.stream("POST", "http://elsewhere.invalid/v1/threads/t/runs", json={"stream": True}) as response,
+    ):
+        chunks = list(response.iter_raw())
     assert chunks == sse_events(3)
 
 
@@ -141,7 +143,7 @@ def test_unmatched_request_fails_closed_naming_the_closest_recorded_one(tmp_path
 
 def test_missing_cassette_in_replay_mode_says_how_to_record(tmp_path: Path) -> None:
     path = tmp_path / "absent.yaml"
-    with pytest.raises(CassetteNotFoundError, match="absent.yaml") as raised:
+    with pytest.raises(CassetteNotFoundError, match=r"absent\.yaml") as raised:
         Recorder(RecorderConfig(path=path, rerecord_hint="pytest t.py --record-mode=once")).__enter__()
     assert "--record-mode=once" in str(raised.value)
 
@@ -151,7 +153,7 @@ def test_corrupt_cassette_is_reported_and_left_untouched(tmp_path: Path) -> None
     path.write_text("interactions: [ {request: \n  - nope")
     before = path.read_bytes()
     for mode in ("none", "new_episodes", "all"):
-        with pytest.raises(CorruptCassetteError, match="broken.yaml"):
+        with pytest.raises(CorruptCassetteError, match=r"broken\.yaml"):
             record(path, mode).__enter__()
     assert path.read_bytes() == before
 
