@@ -37,6 +37,13 @@ def sse_events(count: int, *, text: str = "Hello there") -> list[bytes]:
     return out
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up on a keep-alive connection are normal here, not worth a traceback."""
+
+
 class StubAPI:
     """The server; ``base_url`` ends with ``/v1``. ``requests`` lists (method, path, headers, body)."""
 
@@ -46,8 +53,7 @@ class StubAPI:
         self.polls: dict[str, int] = {}
         self.streams_started = 0
         self.streams_finished = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,), daemon=True)
 
     @property

@@ -1,0 +1,40 @@
+"""Shared helpers of the benchmark scripts: timing and a small table printer."""
+
+from __future__ import annotations
+
+import statistics
+import time
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+REAL_CASSETTES = ROOT.parent / "shared" / "real-cassettes"
+
+warnings.filterwarnings(
+    "ignore", message=r"(deprecated|The Assistants API is deprecated in favor of the Responses API)$"
+)
+
+
+def timed(function: Callable[[], object], *, repeat: int) -> list[float]:
+    """Wall-clock seconds of ``repeat`` calls."""
+    results = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        results.append(time.perf_counter() - started)
+    return results
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def table(headers: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=False)]
+    line = "| " + " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)) + " |"
+    rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
+    body = [
+        "| " + " | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)) + " |" for row in rows
+    ]
+    return "\n".join([line, rule, *body])
