@@ -17,9 +17,9 @@ import openai
 import vcr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REAL_CASSETTES, median, table, timed  # noqa: E402
+from _common import REAL_CASSETTES, median, table, timed
 
-from harness.recording import Recorder, RecorderConfig  # noqa: E402
+from harness.recording import Recorder, RecorderConfig
 
 NAME = (
     "traceloop__openllmetry/packages__opentelemetry-instrumentation-openai__tests__traces__cassettes__"

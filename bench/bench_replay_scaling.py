@@ -19,10 +19,10 @@ import httpx2
 import vcr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import table  # noqa: E402
+from _common import table
 
-from harness.recording import Recorder, RecorderConfig  # noqa: E402
-from harness.recording._yaml import dump_yaml  # noqa: E402
+from harness.recording import Recorder, RecorderConfig
+from harness.recording._yaml import dump_yaml
 
 SIZES = (10, 1_000, 10_000)
 SAMPLE = 200

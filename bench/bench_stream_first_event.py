@@ -19,10 +19,10 @@ import vcr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from _common import median, table  # noqa: E402
+from _common import median, table
 
-from harness.recording import Recorder, RecorderConfig  # noqa: E402
-from tests.stub_api import StubAPI  # noqa: E402
+from harness.recording import Recorder, RecorderConfig
+from tests.stub_api import StubAPI
 
 ROUNDS = 15
 

@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
     from harness.recording import Cassette, Recorder, RecorderConfig
 
-# FIXTURES-FROM-AREAS
+from harness.snapshots._pytest import assistants_snapshot, stream_snapshot
+
+__all__ = ["assistants_snapshot", "stream_snapshot"]
 
 _RECORDER: pytest.StashKey[Recorder] = pytest.StashKey()
 _PASSED: pytest.StashKey[bool] = pytest.StashKey()
