@@ -254,6 +254,23 @@ def _checker() -> Any:
 
 
 @pytest.fixture
+def assistants_server() -> Iterator[str]:
+    """Base URL of a fresh embedded Assistants-compatible server, e.g. ``"http://127.0.0.1:PORT/v1"``.
+
+    The server runs uvicorn on a free port of 127.0.0.1 for the duration of the test, with seed 0, the
+    deterministic clock and no API key check. Give the URL to the SDK unchanged::
+
+        def test_assistant(assistants_server):
+            client = openai.OpenAI(base_url=assistants_server, api_key="test")
+            assistant = client.beta.assistants.create(model="gpt-4o")
+    """
+    from harness.server import serve_in_thread
+
+    with serve_in_thread() as server:
+        yield server.base_url
+
+
+@pytest.fixture
 def openai_client(cassette: Cassette) -> Iterator[openai.OpenAI]:
     """An ``openai.OpenAI`` client whose traffic goes through the active cassette.
 

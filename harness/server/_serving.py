@@ -1,0 +1,87 @@
+"""Running the server for real: uvicorn in a background thread, on a free port of 127.0.0.1."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+
+from harness._errors import HarnessError
+from harness.server._app import create_app
+from harness.server._clock import Clock
+from harness.server._faults import FaultConfig
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    """A server started by :func:`serve_in_thread`.
+
+    Attributes:
+        base_url: The API root to give the SDK, e.g. ``"http://127.0.0.1:54321/v1"``.
+        port: The TCP port it listens on.
+        app: The Starlette application (its ``state.server`` holds the in-memory state).
+    """
+
+    base_url: str
+    port: int
+    app: Starlette
+
+
+@contextmanager
+def serve_in_thread(
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    seed: int = 0,
+    api_key: str | None = None,
+    clock: Clock | None = None,
+    faults: FaultConfig | None = None,
+    poll_after_ms: int = 5,
+    startup_timeout: float = 10.0,
+) -> Iterator[RunningServer]:
+    """Serve a fresh app with uvicorn in a daemon thread for the duration of a ``with`` block.
+
+    Args:
+        host: The address to bind (loopback by default).
+        port: The port; 0 picks a free one.
+        seed: See :func:`create_app`.
+        api_key: See :func:`create_app`.
+        clock: See :func:`create_app`.
+        faults: See :func:`create_app`.
+        poll_after_ms: See :func:`create_app`.
+        startup_timeout: Seconds to wait for the server to accept connections.
+
+    Yields:
+        The :class:`RunningServer`; the server stops when the block exits.
+
+    Raises:
+        HarnessError: When the server does not start (for example, the port is taken).
+    """
+    import uvicorn
+
+    app = create_app(seed=seed, api_key=api_key, clock=clock, faults=faults, poll_after_ms=poll_after_ms)
+    config = uvicorn.Config(
+        app, host=host, port=port, log_level="critical", lifespan="off", timeout_graceful_shutdown=1
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="harness-assistants-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + startup_timeout
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            server.should_exit = True
+            raise HarnessError(
+                f"the embedded server did not start on {host}:{port} within {startup_timeout} s; "
+                "choose another port (0 picks a free one)"
+            )
+        time.sleep(0.005)
+    bound = server.servers[0].sockets[0].getsockname()[1]
+    try:
+        yield RunningServer(base_url=f"http://{host}:{bound}/v1", port=bound, app=app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
