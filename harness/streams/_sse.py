@@ -2,14 +2,20 @@
 
 The decoder follows the WHATWG event-stream rules that matter for the Assistants API: lines end in
 ``\\n``, ``\\r\\n`` or ``\\r``; a blank line dispatches the event; ``data:`` lines of one event are joined
-with ``\\n``; lines starting with ``:`` are comments; one space after the colon is dropped. A stream
-that ends in the middle of an event is reported through :attr:`SSEDecoder.truncated`, never hidden.
+with ``\\n``; lines starting with ``:`` are comments; one space after the colon is dropped; a leading
+byte-order mark is ignored. A stream that ends in the middle of an event is reported through
+:attr:`SSEDecoder.truncated`, never hidden.
 """
 
 from __future__ import annotations
 
+import codecs
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+
+_LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_END_BYTES = re.compile(rb"\r\n|\r|\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,17 +36,23 @@ class SSEEvent:
 
 
 class SSEDecoder:
-    """Turns bytes into :class:`SSEEvent` objects, whatever the chunk boundaries."""
+    """Turns bytes into :class:`SSEEvent` objects, whatever the chunk boundaries.
+
+    Work is linear in the size of the stream: each chunk is scanned once, and an unfinished line is kept
+    as a list of pieces until its end arrives. Bytes are decoded as UTF-8 incrementally, so a character
+    split between two chunks is not mangled.
+    """
 
     def __init__(self) -> None:
-        self._buffer = ""
+        self._pending: list[str] = []
         self._pending_cr = False
+        self._started = False
         self._event: str | None = None
         self._data: list[str] = []
         self._id: str | None = None
         self._retry: int | None = None
         self._has_fields = False
-        self._decoder_tail = b""
+        self._utf8 = codecs.getincrementaldecoder("utf-8")(errors="replace")
         self.truncated = False
         """True when :meth:`close` found an event (or a line) that never ended."""
         self.partial = ""
@@ -49,26 +61,38 @@ class SSEDecoder:
     def feed(self, chunk: bytes | str) -> list[SSEEvent]:
         """Add a chunk and return the events it completed."""
         text = self._decode(chunk)
-        if self._pending_cr and text.startswith("\n"):
-            text = text[1:]
-        self._pending_cr = False
-        self._buffer += text
+        if not text:
+            return []
+        if not self._started:
+            self._started = True
+            if text.startswith("\ufeff"):
+                text = text[1:]
+        if self._pending_cr:
+            self._pending_cr = False
+            if text.startswith("\n"):
+                text = text[1:]
         events: list[SSEEvent] = []
-        while True:
-            line, found = self._next_line()
-            if not found:
-                break
+        position = 0
+        for match in _LINE_END.finditer(text):
+            line = text[position : match.start()]
+            if self._pending:
+                self._pending.append(line)
+                line = "".join(self._pending)
+                self._pending.clear()
+            position = match.end()
             event = self._process_line(line)
             if event is not None:
                 events.append(event)
+        if position < len(text):
+            self._pending.append(text[position:])
+        # A "\r" that ends the chunk may be the first half of a "\r\n" split across chunks.
+        self._pending_cr = text.endswith("\r")
         return events
 
     def close(self) -> list[SSEEvent]:
         """End the stream. A dangling event is *not* dispatched: it sets :attr:`truncated` instead."""
-        rest = self._buffer
-        if self._decoder_tail:
-            rest += self._decoder_tail.decode("utf-8", errors="replace")
-            self._decoder_tail = b""
+        rest = "".join(self._pending) + self._utf8.decode(b"", final=True)
+        self._utf8.reset()
         if rest.strip() or self._has_fields:
             self.truncated = True
             pieces = [f"event: {self._event}"] if self._event is not None else []
@@ -76,40 +100,17 @@ class SSEDecoder:
             if rest:
                 pieces.append(rest)
             self.partial = "\n".join(pieces)
-        self._buffer = ""
+        self._pending.clear()
         self._reset()
         return []
 
     def _decode(self, chunk: bytes | str) -> str:
         if isinstance(chunk, str):
-            return chunk
-        data = self._decoder_tail + chunk
-        # Keep an incomplete UTF-8 sequence for the next chunk instead of mangling it.
-        for cut in range(min(3, len(data)), 0, -1):
-            lead = data[-cut]
-            needed = 2 if lead >> 5 == 0b110 else 3 if lead >> 4 == 0b1110 else 4 if lead >> 3 == 0b11110 else 0
-            if needed > cut:
-                self._decoder_tail = data[-cut:]
-                return data[:-cut].decode("utf-8", errors="replace")
-            if lead >> 6 != 0b10:
-                break
-        self._decoder_tail = b""
-        return data.decode("utf-8", errors="replace")
-
-    def _next_line(self) -> tuple[str, bool]:
-        buffer = self._buffer
-        for index, char in enumerate(buffer):
-            if char == "\n" or char == "\r":
-                line = buffer[:index]
-                rest = buffer[index + 1 :]
-                if char == "\r":
-                    if rest.startswith("\n"):
-                        rest = rest[1:]
-                    elif not rest:
-                        self._pending_cr = True
-                self._buffer = rest
-                return line, True
-        return "", False
+            # Bytes held back for an unfinished character cannot continue in text: flush them first.
+            held = self._utf8.decode(b"", final=True)
+            self._utf8.reset()
+            return held + chunk
+        return self._utf8.decode(bytes(chunk))
 
     def _process_line(self, line: str) -> SSEEvent | None:
         if line == "":
@@ -127,7 +128,7 @@ class SSEDecoder:
         elif name == "id":
             if "\0" not in value:
                 self._id = value
-        elif name == "retry" and value.isdigit():
+        elif name == "retry" and value.isascii() and value.isdigit():
             self._retry = int(value)
         return None
 
@@ -173,21 +174,12 @@ def split_sse_events(body: bytes) -> Iterator[bytes]:
     anything after the last blank line (a cut stream) comes last, as it was.
     """
     start = 0
-    index = 0
-    size = len(body)
     line_start = 0
-    while index < size:
-        byte = body[index]
-        if byte in (0x0A, 0x0D):
-            end = index + 1
-            if byte == 0x0D and end < size and body[end] == 0x0A:
-                end += 1
-            if index == line_start:
-                yield body[start:end]
-                start = end
-            line_start = end
-            index = end
-            continue
-        index += 1
-    if start < size:
+    for match in _LINE_END_BYTES.finditer(body):
+        if match.start() == line_start:
+            # A line terminator right after another one (or at the very start) is a blank line.
+            yield body[start : match.end()]
+            start = match.end()
+        line_start = match.end()
+    if start < len(body):
         yield body[start:]

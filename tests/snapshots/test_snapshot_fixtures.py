@@ -8,10 +8,6 @@ import re
 import pytest
 from snapshot_samples import run_stream, to_sse
 
-CONFTEST = """
-from harness.snapshots._pytest import assistants_snapshot, stream_snapshot  # noqa: F401
-"""
-
 TESTS = """
 import json
 from pathlib import Path
@@ -43,7 +39,6 @@ def write_recording(pytester: pytest.Pytester, seed: int, *, text: str = "The an
 
 @pytest.fixture
 def project(pytester: pytest.Pytester) -> pytest.Pytester:
-    pytester.makeconftest(CONFTEST)
     pytester.makepyfile(test_snaps=TESTS)
     return pytester
 
