@@ -1,0 +1,99 @@
+"""``harness verify PATH...``: check cassettes against the contracts and the stream grammar."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from harness._errors import HarnessError
+
+_DESCRIPTION = """\
+Check every interaction of the given cassettes (vcrpy YAML/JSON, Ruby VCR YAML, Azure SDK test-proxy
+JSON; folders are walked) against the request and response contracts, every streamed body event by
+event and against the stream grammar. Exit status: 0 when nothing fails, 1 when a violation (or new
+drift, or in --strict mode any drift) was found, 2 on usage errors.
+"""
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``verify`` sub-command."""
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        "verify",
+        help="check cassettes against the contracts and the stream grammar",
+        description=_DESCRIPTION,
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="cassette files or folders")
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on any drift (unknown fields and events), baselined or not; default: tolerant",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "junit"),
+        default="text",
+        help="report format: grouped text for people (default), JSON, or JUnit XML for CI",
+    )
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="PATH",
+        help="drift baseline file (default: contracts/drift-baseline.yaml when it exists)",
+    )
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="ignore any drift baseline: every finding counts as new",
+    )
+    parser.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write the drift found now to the baseline file, keeping the reasons already written",
+    )
+    parser.add_argument("--output", type=Path, metavar="FILE", help="write the report to FILE, not stdout")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Handle ``harness verify``."""
+    from rich.console import Console
+
+    from harness.verify import DEFAULT_BASELINE, Baseline, dumps_report, render_text, verify
+
+    if args.no_baseline and (args.baseline is not None or args.update_baseline):
+        raise HarnessError(
+            "--no-baseline cannot be combined with --baseline or --update-baseline; drop one of them"
+        )
+    baseline_path: Path | None = None if args.no_baseline else (args.baseline or DEFAULT_BASELINE)
+    baseline: Baseline | None = None
+    if baseline_path is not None and (baseline_path.exists() or (args.baseline and not args.update_baseline)):
+        baseline = Baseline.load(baseline_path)  # an explicit --baseline that is missing is an error
+    if args.output is not None and not args.output.parent.is_dir():
+        raise HarnessError(
+            f"cannot write the report to {args.output}: the folder {args.output.parent} does not exist"
+        )
+
+    report = verify(args.paths, mode="strict" if args.strict else "tolerant", baseline=baseline)
+    if args.update_baseline:
+        assert baseline_path is not None
+        updated = Baseline.from_findings(report.findings, previous=baseline)
+        updated.write(baseline_path)
+        report = report.against(updated)
+        missing = sum(not entry.reason for entry in updated.entries.values())
+        note = f"; {missing} without a reason: write one for each" if missing else ""
+        print(
+            f"wrote {len(updated.entries)} accepted drift entries to {baseline_path}{note}", file=sys.stderr
+        )
+
+    stream = sys.stdout if args.output is None else args.output.open("w", encoding="utf-8")
+    try:
+        if args.format == "text":
+            render_text(report, Console(file=stream, highlight=False))
+        else:
+            stream.write(dumps_report(report, args.format))
+    finally:
+        if stream is not sys.stdout:
+            stream.close()
+    return report.exit_code

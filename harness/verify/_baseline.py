@@ -1,0 +1,237 @@
+"""The drift baseline: a reviewed list of drift that recordings are known to carry.
+
+Real traffic drifts from the documentation (fields the seed does not list, events it does not name). The
+baseline lists each such finding once, keyed by *what* drifted — kind, contract object and JSON path —
+and never by where, so it stays put when recordings are added or re-recorded. The object is the one the
+drift is really about: a field of runs is one entry whether it was seen on a run, in a list of runs or
+in the data of a ``thread.run.*`` event. Each entry has a
+``reason`` for a person to fill in. With a baseline, ``harness verify`` fails only on drift it does not
+list; violations are never accepted.
+
+The file looks like this::
+
+    version: 1
+    accepted:
+      Run:
+      - kind: unknown_field
+        path: reasoning_effort
+        count: 12
+        example: cassettes/runs.yaml:3
+        reason: real runs carry reasoning_effort (2025+), not in the seed
+"""
+
+from __future__ import annotations
+
+import functools
+import typing
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from harness._errors import HarnessError
+from harness._findings import Finding
+
+DEFAULT_BASELINE = Path("contracts/drift-baseline.yaml")
+"""Where ``harness verify`` looks for the baseline, relative to the working directory."""
+
+BaselineKey = tuple[str, str, str, str]
+"""``(kind, object, path, rule)``; ``object`` and ``rule`` are ``""`` when the finding has none."""
+
+_HEADER = """\
+# Drift accepted by `harness verify`: findings that recorded traffic is known to carry and that the
+# contracts deliberately do not model. Keyed by kind, contract object and JSON path (never by file), so
+# it stays stable across recordings. Rewrite it with `harness verify --update-baseline PATH...`, which
+# keeps every `reason:`; write a reason for each new entry before committing. Violations never go here.
+"""
+
+
+def path_pattern(path: str) -> str:
+    """``path`` with list indexes as ``*`` (``data.3.file_ids`` → ``data.*.file_ids``).
+
+    Findings keep their exact path; groups and baseline entries use the pattern, so that a longer list
+    in a new recording is the same drift, not a new one.
+    """
+    if not any(char.isdigit() for char in path):
+        return path
+    return ".".join("*" if part.isdigit() else part for part in path.split("."))
+
+
+@functools.cache
+def _item_models() -> dict[str, tuple[str, str]]:
+    """Contract names that wrap another object: ``{name: (object, path prefix)}``.
+
+    A list page (``RunList``) wraps its items under ``data.*.``; a stream event (``thread.run.created``)
+    wraps the object its data carries, at the root.
+    """
+    import harness.contracts as contracts
+
+    wrappers: dict[str, tuple[str, str]] = {}
+    for name in contracts.__all__:
+        model = getattr(contracts, name)
+        field_info = getattr(model, "model_fields", {}).get("data") if isinstance(model, type) else None
+        if field_info is None or typing.get_origin(field_info.annotation) is not list:
+            continue
+        (item,) = typing.get_args(field_info.annotation)
+        if isinstance(item, type):
+            wrappers[name] = (item.__name__, "data.*.")
+    for event, model in contracts.EVENT_MODELS.items():
+        data = model.model_fields.get("data")
+        if data is not None and isinstance(data.annotation, type) and issubclass(data.annotation, BaseModel):
+            wrappers[event] = (data.annotation.__name__, "")
+    return wrappers
+
+
+def canonical_place(obj: str, path: str) -> tuple[str, str]:
+    """The object a finding is really about, and its path inside it, list indexes as ``*``.
+
+    Drift in a run is the same whether the run came alone, in a ``RunList`` (``data.*.x``) or as the
+    data of a ``thread.run.*`` event: all three are ``("Run", "x")``. Other names are kept as they are.
+    """
+    path = path_pattern(path)
+    wrapped = _item_models().get(obj)
+    if wrapped is not None:
+        inner, prefix = wrapped
+        if path.startswith(prefix):
+            return inner, path[len(prefix) :]
+    return obj, path
+
+
+def baseline_key(finding: Finding) -> BaselineKey:
+    """The key under which ``finding`` is listed in a baseline (see :func:`canonical_place`)."""
+    obj, path = canonical_place(finding.object or "", finding.path)
+    return (finding.kind, obj, path, finding.rule or "")
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineEntry:
+    """One accepted kind of drift.
+
+    Attributes:
+        kind: The finding kind, e.g. ``unknown_field``.
+        object: The contract object, e.g. ``Run``; ``""`` when findings have none.
+        path: The dotted JSON path inside the object, list indexes as ``*`` (see :func:`path_pattern`).
+        rule: The grammar rule id, ``""`` for contract findings.
+        count: How many findings it covered when it was written (informative only).
+        example: Where one of them was seen, as ``file:interaction[:event]``.
+        reason: Why it is accepted, written by a person.
+    """
+
+    kind: str
+    object: str
+    path: str
+    rule: str = ""
+    count: int = 0
+    example: str = ""
+    reason: str = ""
+
+    @property
+    def key(self) -> BaselineKey:
+        """The entry's key (see :func:`baseline_key`)."""
+        return (self.kind, self.object, self.path, self.rule)
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    """A set of accepted drift entries, optionally tied to the file it was read from."""
+
+    entries: dict[BaselineKey, BaselineEntry] = field(default_factory=dict)
+    source: Path | None = None
+
+    def accepts(self, finding: Finding) -> bool:
+        """Whether ``finding`` is drift that this baseline lists."""
+        return finding.severity == "drift" and baseline_key(finding) in self.entries
+
+    @classmethod
+    def from_findings(cls, findings: Iterable[Finding], *, previous: Baseline | None = None) -> Baseline:
+        """A baseline accepting every drift finding of ``findings``, keeping ``previous`` reasons."""
+        counts: dict[BaselineKey, int] = {}
+        examples: dict[BaselineKey, str] = {}
+        for finding in findings:
+            if finding.severity != "drift":
+                continue
+            key = baseline_key(finding)
+            counts[key] = counts.get(key, 0) + 1
+            examples.setdefault(key, finding.location)
+        old = previous.entries if previous is not None else {}
+        entries = {
+            key: BaselineEntry(
+                *key,
+                count=counts[key],
+                example=examples[key],
+                reason=old[key].reason if key in old else "",
+            )
+            for key in sorted(counts)
+        }
+        return cls(entries=entries, source=previous.source if previous is not None else None)
+
+    @classmethod
+    def load(cls, path: Path) -> Baseline:
+        """Read a baseline file.
+
+        Raises:
+            HarnessError: The file is missing or is not a baseline.
+        """
+        try:
+            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise HarnessError(
+                f"cannot read the drift baseline {path}: {error.strerror or error}; "
+                "create it with `harness verify --update-baseline PATH...` or pass --no-baseline"
+            ) from error
+        except yaml.YAMLError as error:
+            raise HarnessError(f"the drift baseline {path} is not valid YAML: {error}") from error
+        if document is None:
+            return cls(source=path)
+        accepted = document.get("accepted") if isinstance(document, dict) else None
+        if not isinstance(accepted, dict) or document.get("version") != 1:
+            raise HarnessError(
+                f"{path} is not a drift baseline: expected `version: 1` and an `accepted:` mapping of "
+                "object names to lists of entries; regenerate it with `harness verify --update-baseline`"
+            )
+        entries: dict[BaselineKey, BaselineEntry] = {}
+        for obj, items in accepted.items():
+            for item in items or []:
+                entry = _entry(path, str(obj), item)
+                entries[entry.key] = entry
+        return cls(entries=entries, source=path)
+
+    def dump(self) -> str:
+        """The baseline as reviewable YAML, grouped by object and sorted."""
+        grouped: dict[str, list[dict[str, Any]]] = {}
+        for entry in sorted(self.entries.values(), key=lambda e: (e.object, e.path, e.kind, e.rule)):
+            item: dict[str, Any] = {"kind": entry.kind, "path": entry.path}
+            if entry.rule:
+                item["rule"] = entry.rule
+            item.update(count=entry.count, example=entry.example, reason=entry.reason)
+            grouped.setdefault(entry.object, []).append(item)
+        body = yaml.safe_dump(
+            {"version": 1, "accepted": grouped}, sort_keys=False, allow_unicode=True, width=1000
+        )
+        return _HEADER + body
+
+    def write(self, path: Path) -> None:
+        """Write :meth:`dump` to ``path``, creating its folder."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(self.dump(), encoding="utf-8")
+        temporary.replace(path)
+
+
+def _entry(path: Path, obj: str, item: Any) -> BaselineEntry:
+    if not isinstance(item, dict) or not isinstance(item.get("kind"), str) or "path" not in item:
+        raise HarnessError(
+            f"{path}: an entry under {obj!r} should be a mapping with `kind` and `path`, found {item!r}"
+        )
+    return BaselineEntry(
+        kind=item["kind"],
+        object=obj,
+        path=str(item["path"] or ""),
+        rule=str(item.get("rule") or ""),
+        count=int(item.get("count") or 0),
+        example=str(item.get("example") or ""),
+        reason=str(item.get("reason") or ""),
+    )

@@ -1,0 +1,247 @@
+"""Readers of cassette files: vcrpy YAML and JSON, Ruby VCR YAML, the Azure SDK test proxy's JSON.
+
+:func:`read_recording` looks at the file's content rather than trusting its name: a mapping with
+``interactions`` is vcrpy, one with ``http_interactions`` is Ruby VCR (or R's vcr), one with ``Entries``
+is the test proxy. The Ruby and test-proxy formats are read, never written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from harness._errors import HarnessError
+from harness._findings import Finding
+from harness.verify._recording import (
+    Headers,
+    RecordedInteraction,
+    Recording,
+    RecordingFormat,
+    decode_content,
+    header,
+    normalise_headers,
+)
+from harness.verify._yaml import load_yaml
+
+CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
+"""File name endings :func:`read_recording` is tried on when a folder is walked."""
+
+
+class UnreadableRecording(HarnessError):
+    """A file that should be a cassette but cannot be read; the message says why."""
+
+
+class NotARecording(UnreadableRecording):
+    """A well-formed YAML or JSON file that is no cassette of a known format."""
+
+
+class _Problems:
+    """Collects per-interaction problems of a file that is readable as a whole."""
+
+    def __init__(self) -> None:
+        self.findings: list[Finding] = []
+
+    def add(self, index: int, message: str) -> None:
+        self.findings.append(
+            Finding(kind="unreadable", severity="violation", message=message, interaction=index)
+        )
+
+
+def read_recording(path: Path) -> Recording:
+    """Read the cassette at ``path``.
+
+    Raises:
+        NotARecording: The file parses but holds no cassette of a known format.
+        UnreadableRecording: The file cannot be opened or parsed, or its interactions are malformed.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UnreadableRecording(f"cannot open {path}: {error.strerror or error}") from error
+    try:
+        document = _parse(path, raw)
+    except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as error:
+        kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
+        detail = " ".join(str(error).split())
+        raise UnreadableRecording(f"{path} is not valid {kind}: {detail}") from error
+    fmt, items, reader = _detect(path, document)
+    problems = _Problems()
+    interactions: list[RecordedInteraction] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, Mapping):
+            raise UnreadableRecording(
+                f"{path}: interaction {index} should be a mapping, found {type(item).__name__}"
+            )
+        try:
+            interactions.append(reader(index, item, problems))
+        except (KeyError, TypeError, ValueError, AttributeError) as error:
+            raise UnreadableRecording(
+                f"{path}: interaction {index} is malformed ({type(error).__name__}: {error}); "
+                f"expected a {fmt} interaction with a request and a response"
+            ) from error
+    return Recording(path=path, format=fmt, interactions=interactions, problems=problems.findings)
+
+
+def _parse(path: Path, raw: bytes) -> Any:
+    if path.suffix.lower() == ".json":
+        return json.loads(raw.decode("utf-8-sig"))
+    return load_yaml(raw)
+
+
+_Reader = Callable[[int, Mapping[str, Any], _Problems], RecordedInteraction]
+
+
+def _detect(path: Path, document: Any) -> tuple[RecordingFormat, list[Any], _Reader]:
+    is_json = path.suffix.lower() == ".json"
+    if isinstance(document, Mapping):
+        if isinstance(document.get("interactions"), list):
+            return ("vcrpy-json" if is_json else "vcrpy-yaml"), document["interactions"], _vcrpy_interaction
+        if isinstance(document.get("http_interactions"), list):
+            return "ruby-vcr-yaml", document["http_interactions"], _ruby_interaction
+        if isinstance(document.get("Entries"), list):
+            return "test-proxy-json", document["Entries"], _proxy_interaction
+        keys = ", ".join(sorted(str(key) for key in document)[:6]) or "none"
+        seen = f"a mapping with keys {keys}"
+    else:
+        seen = f"a {type(document).__name__}"
+    raise NotARecording(
+        f"{path} is not a cassette: expected a mapping with `interactions` (vcrpy), `http_interactions` "
+        f"(Ruby VCR) or `Entries` (test proxy), found {seen}"
+    )
+
+
+def _bytes(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if isinstance(value, str):
+        return value.encode("utf-8", errors="surrogateescape")
+    raise TypeError(f"a body should be text or binary, found {type(value).__name__}")
+
+
+def _response_body(raw: bytes, headers: Headers, index: int, problems: _Problems) -> tuple[bytes, str | None]:
+    encoding = header(headers, "content-encoding")
+    if not encoding or encoding.strip().lower() == "identity":
+        return raw, None
+    try:
+        return decode_content(raw, encoding), encoding
+    except ValueError as error:
+        problems.add(index, f"response body cannot be decoded: {error}")
+        return raw, encoding
+
+
+def _vcrpy_interaction(index: int, item: Mapping[str, Any], problems: _Problems) -> RecordedInteraction:
+    request = item["request"]
+    response = item["response"]
+    body = request.get("body")
+    if isinstance(body, Mapping):  # some stubs store the request body like a response body
+        body = body.get("string")
+    response_headers = normalise_headers(response.get("headers"))
+    if "body" in response:
+        stored = response["body"]
+        raw = _bytes(stored.get("string", b"") if isinstance(stored, Mapping) else (stored or b""))
+    else:  # vcrpy < 5 httpx stubs: decoded text under `content`
+        raw = _bytes(response.get("content") or b"")
+    status = response.get("status", response.get("status_code"))
+    code: Any = status.get("code") if isinstance(status, Mapping) else status
+    decoded, encoding = _response_body(raw, response_headers, index, problems)
+    notes: Mapping[str, Any] = item["harness"] if isinstance(item.get("harness"), Mapping) else item
+    duration = notes.get("duration_ms")
+    recorded_at = notes.get("recorded_at", item.get("recorded_at"))
+    return RecordedInteraction(
+        index=index,
+        method=str(request["method"]).upper(),
+        uri=str(request["uri"]),
+        request_headers=normalise_headers(request.get("headers")),
+        request_body=None if body is None else _bytes(body),
+        status=int(code),
+        response_headers=response_headers,
+        response_body=decoded,
+        duration_ms=float(duration) if isinstance(duration, int | float) else None,
+        recorded_at=None if recorded_at is None else str(recorded_at),
+        content_encoding=encoding,
+    )
+
+
+def _ruby_body(body: Any) -> bytes | None:
+    if body is None:
+        return None
+    if not isinstance(body, Mapping):
+        return _bytes(body)
+    if body.get("base64_string") is not None:
+        try:
+            return base64.b64decode("".join(str(body["base64_string"]).split()), validate=True)
+        except binascii.Error as error:
+            raise ValueError(f"base64_string is not base64: {error}") from error
+    value = body.get("string")
+    return None if value is None else _bytes(value)
+
+
+def _ruby_interaction(index: int, item: Mapping[str, Any], problems: _Problems) -> RecordedInteraction:
+    request = item["request"]
+    response = item["response"]
+    status = response["status"]
+    response_headers = normalise_headers(response.get("headers"))
+    request_body = _ruby_body(request.get("body"))
+    decoded, encoding = _response_body(
+        _ruby_body(response.get("body")) or b"", response_headers, index, problems
+    )
+    recorded_at = item.get("recorded_at")
+    return RecordedInteraction(
+        index=index,
+        method=str(request["method"]).upper(),
+        uri=str(request["uri"]),
+        request_headers=normalise_headers(request.get("headers")),
+        request_body=request_body or None,
+        status=int(status["code"] if isinstance(status, Mapping) else status),
+        response_headers=response_headers,
+        response_body=decoded,
+        recorded_at=None if recorded_at is None else str(recorded_at),
+        content_encoding=encoding,
+    )
+
+
+_TEXTUAL = ("text/", "json", "xml", "x-www-form-urlencoded", "event-stream")
+
+
+def _proxy_body(value: Any, headers: Headers) -> bytes | None:
+    """The test proxy stores JSON bodies as JSON, text as a string (streams as a list of lines), and
+    anything else as base64."""
+    if value is None:
+        return None
+    content_type = (header(headers, "content-type") or "").lower()
+    if (
+        isinstance(value, list)
+        and all(isinstance(line, str) for line in value)
+        and "json" not in content_type
+    ):
+        return "".join(value).encode("utf-8")
+    if isinstance(value, str):
+        if not content_type or any(marker in content_type for marker in _TEXTUAL):
+            return value.encode("utf-8")
+        try:
+            return base64.b64decode(value, validate=True)
+        except binascii.Error:
+            return value.encode("utf-8")
+    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+
+
+def _proxy_interaction(index: int, item: Mapping[str, Any], problems: _Problems) -> RecordedInteraction:
+    request_headers = normalise_headers(item.get("RequestHeaders"))
+    response_headers = normalise_headers(item.get("ResponseHeaders"))
+    response_body = _proxy_body(item.get("ResponseBody"), response_headers) or b""
+    return RecordedInteraction(
+        index=index,
+        method=str(item["RequestMethod"]).upper(),
+        uri=str(item["RequestUri"]),
+        request_headers=request_headers,
+        request_body=_proxy_body(item.get("RequestBody"), request_headers),
+        status=int(item["StatusCode"]),
+        response_headers=response_headers,
+        response_body=response_body,
+    )
