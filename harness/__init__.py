@@ -1,14 +1,57 @@
-"""assistants-harness: record/replay and contract verification for the OpenAI Assistants API v2."""
+"""assistants-harness: record/replay and contract verification for the OpenAI Assistants API v2.
+
+The names below are the stable public API. Areas with more to offer have their own public packages:
+``harness.recording``, ``harness.contracts``, ``harness.streams``, ``harness.verify``,
+``harness.snapshots``, ``harness.strategies``, ``harness.server``. Names are loaded on first use, so
+that importing ``harness`` (as the pytest plugin does) stays cheap.
+"""
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from harness._errors import ContractViolation, HarnessError
-from harness._findings import Finding
+from harness._findings import Finding, format_findings
+
+if TYPE_CHECKING:
+    from harness.recording import Cassette, Recorder, RecorderConfig, RedactionRules
+    from harness.streams import assert_stream_valid, check_stream
+    from harness.verify import check_exchange, verify
 
 __all__ = [
+    "Cassette",
     "ContractViolation",
     "Finding",
     "HarnessError",
+    "Recorder",
+    "RecorderConfig",
+    "RedactionRules",
+    "assert_stream_valid",
+    "check_exchange",
+    "check_stream",
+    "format_findings",
+    "verify",
 ]
 
 __version__ = "0.1.0"
+
+_LAZY = {
+    "Cassette": "harness.recording",
+    "Recorder": "harness.recording",
+    "RecorderConfig": "harness.recording",
+    "RedactionRules": "harness.recording",
+    "assert_stream_valid": "harness.streams",
+    "check_stream": "harness.streams",
+    "check_exchange": "harness.verify",
+    "verify": "harness.verify",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'harness' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
