@@ -1,0 +1,207 @@
+"""What validation reads from pydantic's core schemas of the contract models.
+
+Two things: a *drift-detecting validator* per model, and the JSON meaning of pydantic's error locations.
+
+The contract models keep unknown fields (``extra="allow"``) so that code building or parsing objects is
+not broken by drift. To *find* the unknown fields, validation uses a second validator built from the
+same core schema with every object set to ``extra_behavior="forbid"``: pydantic then reports each
+unknown field, at any depth, as an ``extra_forbidden`` error with its location, in the same pass that
+checks everything else, without building model instances. The validator reads the structure pydantic
+itself generated from the models, so the two cannot disagree.
+
+An error location carries the tags of discriminated unions, which are not part of the JSON;
+:func:`locate` follows the location through the core schema to drop them and to find the schema at the
+location (for the wording of the finding).
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+from collections.abc import Mapping, MutableMapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic_core import SchemaValidator
+
+CoreSchema = Mapping[str, Any]
+_WRAPPERS = frozenset(
+    {"nullable", "default", "function-after", "function-before", "function-wrap", "lax-or-strict"}
+)
+
+
+@functools.cache
+def drift_validator(cls: type[BaseModel]) -> SchemaValidator:
+    """A validator of ``cls`` that reports unknown fields as ``extra_forbidden`` errors.
+
+    Every ``model`` node of the core schema is replaced by its ``model-fields`` node with
+    ``extra_behavior="forbid"`` (the ``model`` node would reuse the class's own, permissive validator).
+    The output is plain tuples, not instances: only the errors matter. The model's ``strict`` setting
+    applies to the whole tree, as every contract model of one tree shares it.
+    """
+    schema = copy.deepcopy(dict(cls.__pydantic_core_schema__))
+    holder: dict[str, Any] = {"root": schema}
+    _forbid_extras(holder)
+    strict = bool(cls.model_config.get("strict", False))
+    return SchemaValidator(holder["root"], {"strict": strict})
+
+
+def _forbid_extras(node: MutableMapping[Any, Any] | list[Any]) -> None:
+    entries: list[tuple[Any, Any]] = list(
+        node.items() if isinstance(node, MutableMapping) else enumerate(node)
+    )
+    for key, value in entries:
+        if key == "cls":
+            continue
+        if isinstance(value, dict) and value.get("type") == "model":
+            fields = dict(value["schema"])
+            if "ref" in value:
+                fields["ref"] = value["ref"]
+            node[key] = value = fields
+        if isinstance(value, dict):
+            if value.get("type") == "model-fields":
+                value["extra_behavior"] = "forbid"
+            _forbid_extras(value)
+        elif isinstance(value, list):
+            _forbid_extras(value)
+
+
+def _json_keys(name: str, field_schema: CoreSchema) -> list[str]:
+    alias = field_schema.get("validation_alias")
+    if alias is None:
+        return [name]
+    if isinstance(alias, str):
+        return [alias]
+    keys = [path[0] for path in alias if path and isinstance(path[0], str)]
+    return keys or [name]
+
+
+def _model_fields(cls: type[BaseModel], defs: dict[str, CoreSchema]) -> CoreSchema:
+    inner = _unwrap(cls.__pydantic_core_schema__, defs)[0]
+    while inner.get("type") == "model":
+        inner = _unwrap(inner["schema"], defs)[0]
+    return inner
+
+
+@functools.cache
+def list_fields(cls: type[BaseModel]) -> frozenset[str]:
+    """JSON keys of the fields of ``cls`` that hold arrays (query parameters that may repeat)."""
+    defs: dict[str, CoreSchema] = {}
+    keys: set[str] = set()
+    for name, field_schema in _model_fields(cls, defs).get("fields", {}).items():
+        if _unwrap(field_schema["schema"], defs)[0].get("type") == "list":
+            keys.update(_json_keys(name, field_schema))
+    return frozenset(keys)
+
+
+@dataclass(slots=True)
+class Location:
+    """Where a pydantic error points, in JSON terms.
+
+    Attributes:
+        path: The JSON path segments (union tags removed).
+        schema: The core schema at the location (unwrapped), if it could be followed.
+        nullable: Whether ``null`` is accepted at the location.
+        dict_key: Whether the error is about a map key rather than its value.
+        union_labels: Member labels when the location is inside a plain (untagged) union.
+    """
+
+    path: list[str]
+    schema: CoreSchema | None
+    nullable: bool = False
+    dict_key: bool = False
+    union_labels: tuple[str, ...] = ()
+
+
+def locate(root: CoreSchema, loc: Sequence[str | int]) -> Location:
+    """Follow a pydantic error location through the core schema ``root``."""
+    defs: dict[str, CoreSchema] = {}
+    node: CoreSchema | None = root
+    result = Location(path=[], schema=None)
+    path = result.path
+    segments = list(loc)
+    index = 0
+    while index < len(segments):
+        segment = segments[index]
+        index += 1
+        if node is None:
+            path.append(str(segment))
+            continue
+        node = _unwrap(node, defs)[0]
+        kind = node.get("type")
+        if kind == "model-fields":
+            path.append(str(segment))
+            node = _field_schema(node, str(segment))
+        elif kind in ("list", "set", "tuple"):
+            path.append(str(segment))
+            node = node.get("items_schema")
+        elif kind == "dict":
+            path.append(str(segment))
+            if index < len(segments) and segments[index] == "[key]":
+                index += 1
+                result.dict_key = True
+                node = node.get("keys_schema")
+            else:
+                node = node.get("values_schema")
+        elif kind == "tagged-union":
+            node = node["choices"].get(segment)
+        elif kind == "union":
+            choices = node["choices"]
+            result.union_labels = tuple(_label(choice) for choice in choices)
+            labels = zip(choices, result.union_labels, strict=True)
+            matched = [_choice(choice) for choice, label in labels if label == segment]
+            node = matched[0] if matched else None
+        else:
+            path.append(str(segment))
+            node = None
+    if node is not None:
+        node, result.nullable = _unwrap(node, defs)
+    result.schema = node
+    return result
+
+
+def _unwrap(schema: CoreSchema, defs: dict[str, CoreSchema]) -> tuple[CoreSchema, bool]:
+    """Skip definitions, references, models and wrappers that add nothing to the JSON structure.
+
+    Returns:
+        The schema underneath, and whether a ``nullable`` wrapper was passed.
+    """
+    nullable = False
+    while True:
+        kind = schema.get("type")
+        if kind == "definitions":
+            for definition in schema["definitions"]:
+                defs[definition["ref"]] = definition
+            schema = schema["schema"]
+        elif kind == "definition-ref":
+            schema = defs[schema["schema_ref"]]
+        elif kind == "model":
+            schema = schema["schema"]
+        elif kind in _WRAPPERS:
+            nullable = nullable or kind == "nullable"
+            schema = schema.get("schema") or schema.get("strict_schema") or {}
+        else:
+            return schema, nullable
+
+
+def _field_schema(fields_schema: CoreSchema, key: str) -> CoreSchema | None:
+    for name, field_schema in fields_schema.get("fields", {}).items():
+        if key in _json_keys(name, field_schema):
+            schema: CoreSchema = field_schema["schema"]
+            return schema
+    return None
+
+
+def _choice(choice: CoreSchema | tuple[CoreSchema, str]) -> CoreSchema:
+    return choice[0] if isinstance(choice, tuple) else choice
+
+
+def _label(choice: CoreSchema | tuple[CoreSchema, str]) -> str:
+    """The label pydantic puts in the location of an error inside a plain union member."""
+    if isinstance(choice, tuple):
+        return choice[1]
+    kind = str(choice.get("type"))
+    limits = ("max_length", "min_length", "pattern", "ge", "le", "gt", "lt")
+    constrained = any(key in choice for key in limits)
+    return f"constrained-{kind}" if constrained and kind in ("str", "bytes", "list", "dict") else kind

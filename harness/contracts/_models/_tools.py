@@ -1,0 +1,216 @@
+"""Tools, tool resources, response formats, tool choice and truncation: shared by assistants and runs."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag
+
+from harness.contracts._models._common import (
+    CODE_INTERPRETER_FILES_MAX,
+    MAX_NUM_RESULTS_MAX,
+    MAX_NUM_RESULTS_MIN,
+    VECTOR_STORE_IDS_MAX,
+    ContractModel,
+    Metadata,
+)
+
+FileSearchRanker = Literal["auto", "default_2024_08_21"]
+
+
+class FileSearchRankingOptions(ContractModel):
+    """Ranking of file search results: a score threshold in [0, 1] and the ranker."""
+
+    score_threshold: Annotated[float, Field(ge=0, le=1)]
+    ranker: FileSearchRanker | None = None
+
+
+class FileSearchSettings(ContractModel):
+    """Overrides for the file search tool."""
+
+    max_num_results: Annotated[int, Field(ge=MAX_NUM_RESULTS_MIN, le=MAX_NUM_RESULTS_MAX)] | None = None
+    ranking_options: FileSearchRankingOptions | None = None
+
+
+class CodeInterpreterTool(ContractModel):
+    """The code interpreter tool."""
+
+    type: Literal["code_interpreter"]
+
+
+class FileSearchTool(ContractModel):
+    """The file search tool, with optional settings."""
+
+    type: Literal["file_search"]
+    file_search: FileSearchSettings | None = None
+
+
+class FunctionDefinition(ContractModel):
+    """A function the model may call; ``parameters`` is a JSON Schema object."""
+
+    name: str
+    description: str | None = None
+    parameters: dict[str, Any] | None = None
+    strict: bool | None = None
+
+
+class FunctionTool(ContractModel):
+    """A function tool."""
+
+    type: Literal["function"]
+    function: FunctionDefinition
+
+
+AssistantTool = Annotated[CodeInterpreterTool | FileSearchTool | FunctionTool, Field(discriminator="type")]
+"""One tool of an assistant or run, discriminated on ``type``."""
+
+
+class FileSearchTypeOnlyTool(ContractModel):
+    """The file search tool as named by a message attachment (no settings)."""
+
+    type: Literal["file_search"]
+
+
+AttachmentTool = Annotated[CodeInterpreterTool | FileSearchTypeOnlyTool, Field(discriminator="type")]
+"""A tool a message attachment is made available to."""
+
+
+class CodeInterpreterResources(ContractModel):
+    """Files available to the code interpreter (at most 20)."""
+
+    file_ids: Annotated[list[str], Field(max_length=CODE_INTERPRETER_FILES_MAX)] | None = None
+
+
+class FileSearchResources(ContractModel):
+    """Vector stores available to file search (at most 1)."""
+
+    vector_store_ids: Annotated[list[str], Field(max_length=VECTOR_STORE_IDS_MAX)] | None = None
+
+
+class ToolResources(ContractModel):
+    """Resources of the tools of an assistant or thread."""
+
+    code_interpreter: CodeInterpreterResources | None = None
+    file_search: FileSearchResources | None = None
+
+
+class AutoChunkingStrategy(ContractModel):
+    """Let the service choose chunk sizes."""
+
+    type: Literal["auto"]
+
+
+class StaticChunkingConfig(ContractModel):
+    """Fixed chunk size (100..4096 tokens) and overlap."""
+
+    max_chunk_size_tokens: Annotated[int, Field(ge=100, le=4096)]
+    chunk_overlap_tokens: int
+
+
+class StaticChunkingStrategy(ContractModel):
+    """Fixed chunking."""
+
+    type: Literal["static"]
+    static: StaticChunkingConfig
+
+
+ChunkingStrategyParam = Annotated[AutoChunkingStrategy | StaticChunkingStrategy, Field(discriminator="type")]
+"""How a request asks files to be chunked."""
+
+
+class NewVectorStoreParam(ContractModel):
+    """A vector store created on the fly from files by an assistant or thread create request."""
+
+    file_ids: Annotated[list[str], Field(max_length=100_000_000)] | None = None
+    chunking_strategy: ChunkingStrategyParam | None = None
+    metadata: Metadata | None = None
+
+
+class FileSearchResourcesParam(ContractModel):
+    """File search resources of a create request: existing stores or stores made from files."""
+
+    vector_store_ids: Annotated[list[str], Field(max_length=VECTOR_STORE_IDS_MAX)] | None = None
+    vector_stores: Annotated[list[NewVectorStoreParam], Field(max_length=VECTOR_STORE_IDS_MAX)] | None = None
+
+
+class ToolResourcesParam(ContractModel):
+    """Tool resources of an assistant or thread create request."""
+
+    code_interpreter: CodeInterpreterResources | None = None
+    file_search: FileSearchResourcesParam | None = None
+
+
+class ResponseFormatText(ContractModel):
+    """Plain text responses."""
+
+    type: Literal["text"]
+
+
+class ResponseFormatJSONObject(ContractModel):
+    """JSON mode."""
+
+    type: Literal["json_object"]
+
+
+class JSONSchemaFormat(ContractModel):
+    """A named JSON Schema for structured outputs."""
+
+    name: str
+    description: str | None = None
+    schema_: dict[str, Any] | None = Field(default=None, alias="schema")
+    strict: bool | None = None
+
+
+class ResponseFormatJSONSchema(ContractModel):
+    """Structured outputs against a JSON Schema."""
+
+    type: Literal["json_schema"]
+    json_schema: JSONSchemaFormat
+
+
+def _string_or_object(value: Any) -> str | None:
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, dict):
+        return "object"
+    if isinstance(value, ContractModel):
+        return "object"
+    return None
+
+
+ResponseFormatObject = Annotated[
+    ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema, Field(discriminator="type")
+]
+ResponseFormat = Annotated[
+    Annotated[Literal["auto"], Tag("string")] | Annotated[ResponseFormatObject, Tag("object")],
+    Discriminator(_string_or_object),
+]
+"""``"auto"`` or a response format object."""
+
+
+class ToolChoiceFunction(ContractModel):
+    """The function a named tool choice forces."""
+
+    name: str
+
+
+class AssistantToolChoice(ContractModel):
+    """Force one tool (and, for functions, which one)."""
+
+    type: Literal["function", "code_interpreter", "file_search"]
+    function: ToolChoiceFunction | None = None
+
+
+ToolChoice = Annotated[
+    Annotated[Literal["none", "auto", "required"], Tag("string")]
+    | Annotated[AssistantToolChoice, Tag("object")],
+    Discriminator(_string_or_object),
+]
+"""``none`` / ``auto`` / ``required`` or a named tool."""
+
+
+class TruncationStrategy(ContractModel):
+    """How the thread is truncated before a run: ``auto`` or the last N (>= 1) messages."""
+
+    type: Literal["auto", "last_messages"]
+    last_messages: Annotated[int, Field(ge=1)] | None = None
