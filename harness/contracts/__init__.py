@@ -2,8 +2,9 @@
 and validation of traffic against them into findings.
 
 The models follow the API reference (the TypeScript SDK's documentation of Assistants v2) and, where it
-is silent, the official OpenAPI document; the known differences from the latter are listed with their
-reasons in ``_deviations.py``.
+is silent, the official OpenAPI document; ``_deviations.py`` lists, with their reasons, the known
+differences from the latter and the documented fields that real traffic is known to leave out (reported
+as drift, not violations).
 """
 
 from __future__ import annotations

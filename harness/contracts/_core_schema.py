@@ -10,8 +10,9 @@ checks everything else, without building model instances. The validator reads th
 itself generated from the models, so the two cannot disagree.
 
 An error location carries the tags of discriminated unions, which are not part of the JSON;
-:func:`locate` follows the location through the core schema to drop them and to find the schema at the
-location (for the wording of the finding).
+:func:`locate` follows the location through the core schema to drop them, to find the schema at the
+location (for the wording of the finding) and the model whose field the location ends in (for the
+observed omissions of ``_deviations.py``).
 """
 
 from __future__ import annotations
@@ -105,6 +106,8 @@ class Location:
         nullable: Whether ``null`` is accepted at the location.
         dict_key: Whether the error is about a map key rather than its value.
         union_labels: Member labels when the location is inside a plain (untagged) union.
+        owner: Class name of the model whose field the location's last segment is, when it is one
+            (``"Run"`` for ``data.0.status`` of a run list page).
     """
 
     path: list[str]
@@ -112,6 +115,7 @@ class Location:
     nullable: bool = False
     dict_key: bool = False
     union_labels: tuple[str, ...] = ()
+    owner: str | None = None
 
 
 def locate(root: CoreSchema, loc: Sequence[str | int]) -> Location:
@@ -125,13 +129,15 @@ def locate(root: CoreSchema, loc: Sequence[str | int]) -> Location:
     while index < len(segments):
         segment = segments[index]
         index += 1
+        result.owner = None
         if node is None:
             path.append(str(segment))
             continue
-        node = _unwrap(node, defs)[0]
+        node, _, model = _unwrap_model(node, defs)
         kind = node.get("type")
         if kind == "model-fields":
             path.append(str(segment))
+            result.owner = model.__name__ if model is not None else None
             node = _field_schema(node, str(segment))
         elif kind in ("list", "set", "tuple"):
             path.append(str(segment))
@@ -167,7 +173,16 @@ def _unwrap(schema: CoreSchema, defs: dict[str, CoreSchema]) -> tuple[CoreSchema
     Returns:
         The schema underneath, and whether a ``nullable`` wrapper was passed.
     """
+    inner, nullable, _ = _unwrap_model(schema, defs)
+    return inner, nullable
+
+
+def _unwrap_model(
+    schema: CoreSchema, defs: dict[str, CoreSchema]
+) -> tuple[CoreSchema, bool, type[BaseModel] | None]:
+    """:func:`_unwrap`, also returning the model class of the last ``model`` node passed, if any."""
     nullable = False
+    model: type[BaseModel] | None = None
     while True:
         kind = schema.get("type")
         if kind == "definitions":
@@ -177,12 +192,13 @@ def _unwrap(schema: CoreSchema, defs: dict[str, CoreSchema]) -> tuple[CoreSchema
         elif kind == "definition-ref":
             schema = defs[schema["schema_ref"]]
         elif kind == "model":
+            model = schema.get("cls", model)
             schema = schema["schema"]
         elif kind in _WRAPPERS:
             nullable = nullable or kind == "nullable"
             schema = schema.get("schema") or schema.get("strict_schema") or {}
         else:
-            return schema, nullable
+            return schema, nullable, model
 
 
 def _field_schema(fields_schema: CoreSchema, key: str) -> CoreSchema | None:

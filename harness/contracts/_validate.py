@@ -1,7 +1,9 @@
 """Validation of one request, response or stream event against its contract, into findings.
 
 Missing fields, wrong types, values outside an enum or a documented limit are *violations*; fields and
-events the contract does not know are *drift* (real traffic grows fields before documentation does).
+events the contract does not know are *drift* (real traffic grows fields before documentation does), and
+so is the absence of a documented field that real traffic is known to leave out (the observed omissions
+of ``_deviations.py``, matched on the model the field belongs to, wherever that object appears).
 Each check is one pydantic ``validate_json`` straight from the bytes (or ``validate_python`` for parsed
 data) by a validator that reports unknown fields as errors (see ``_core_schema.py``), built once per
 contract; error locations are turned into JSON paths once per distinct location.
@@ -21,6 +23,7 @@ from pydantic_core import ErrorDetails
 from harness._errors import HarnessError
 from harness._findings import Finding
 from harness.contracts._core_schema import CoreSchema, Location, drift_validator, list_fields, locate
+from harness.contracts._deviations import is_observed_omission
 from harness.contracts._diagnostics import describe_error, show_value
 from harness.contracts._models import EVENT_MODELS, ErrorResponse
 from harness.contracts._routes import Route, match_route
@@ -111,17 +114,20 @@ def _findings(target: _Target, error: ValidationError, place: _Place) -> list[Fi
         elif where.union_labels:
             grouped.setdefault(tuple(where.path), []).append((detail, where))
         else:
-            findings.append(_violation(detail, where, place))
+            findings.append(_error_finding(detail, where, place))
     for group in grouped.values():
         findings.append(_union_violation(group, place))
     return findings
 
 
-def _violation(detail: ErrorDetails, where: Location, place: _Place) -> Finding:
+def _error_finding(detail: ErrorDetails, where: Location, place: _Place) -> Finding:
     kind, path, message, expected = describe_error(detail, where)
+    observed = detail["type"] == "missing" and _observed_omission(where, path)
+    if observed:
+        message += f" (real {where.owner} objects are known to lack it)"
     return Finding(
         kind=kind,
-        severity="violation",
+        severity="drift" if observed else "violation",
         message=message,
         event=place[2],
         route=place[0],
@@ -135,7 +141,7 @@ def _violation(detail: ErrorDetails, where: Location, place: _Place) -> Finding:
 def _union_violation(group: list[tuple[ErrorDetails, Location]], place: _Place) -> Finding:
     specific = [(d, w) for d, w in group if not d["type"].endswith("_type")]
     if specific:
-        return _violation(specific[0][0], specific[0][1], place)
+        return _error_finding(specific[0][0], specific[0][1], place)
     detail, where = group[0]
     kinds = [_LABELS.get(label.removeprefix("constrained-"), label) for label in where.union_labels]
     expected = ", ".join(kinds[:-1]) + f" or {kinds[-1]}" if len(kinds) > 1 else kinds[0]
@@ -153,6 +159,19 @@ def _union_violation(group: list[tuple[ErrorDetails, Location]], place: _Place) 
 
 
 _LABELS = {"str": "a string", "float": "a number", "int": "an integer", "bool": "a boolean"}
+
+
+def _observed_omission(where: Location, path: list[str]) -> bool:
+    """Whether a missing field is one that real traffic is known to leave out of its object.
+
+    Only outside plain unions: there the object's model is not known for certain.
+    """
+    return (
+        not where.union_labels
+        and where.owner is not None
+        and bool(path)
+        and is_observed_omission(where.owner, path[-1])
+    )
 
 
 def _unknown_field(path: str, value: Any, place: _Place) -> Finding:

@@ -300,7 +300,7 @@ VECTOR_STORE_FILE = {
 }
 FILE_BATCH = {
     "id": "vsfb_example",
-    "object": "vector_store.files_batch",
+    "object": "vector_store.file_batch",
     "created_at": T0,
     "vector_store_id": "vs_example",
     "status": "in_progress",

@@ -192,10 +192,10 @@ def test_models_are_strict_about_json_types(example: Example) -> None:
 
 def test_required_nullable_fields_accept_null_but_not_absence(example: Example) -> None:
     body = example("RunStep")
-    assert RunStep.model_validate(body).expired_at is None
-    del body["expired_at"]
+    assert RunStep.model_validate(body).cancelled_at is None
+    del body["cancelled_at"]
     findings = check_response("GET", "/threads/t/runs/r/steps/s", 200, body)
-    assert [(f.kind, f.severity, f.path) for f in findings] == [("missing", "violation", "expired_at")]
+    assert [(f.kind, f.severity, f.path) for f in findings] == [("missing", "violation", "cancelled_at")]
 
 
 def test_every_contract_model_is_strict_and_keeps_extras() -> None:

@@ -1,19 +1,23 @@
 """Cross-check of every contract model with the official OpenAPI document (skipped when it is absent).
 
-For each model and the schema :data:`SPEC_SCHEMAS` pairs it with: the field names, the required fields
-and the enum values of each field must be equal, except the differences listed (with their reasons) in
+For each model and the schema :data:`SPEC_SCHEMAS` pairs it with: the field names, the required fields,
+the enum values of each field, whether ``null`` is admitted for a field both require and the numeric
+bounds the document states must be equal, except the differences listed (with their reasons) in
 ``harness/contracts/_deviations.py``. A listed deviation that no longer exists fails too.
 """
 
 from __future__ import annotations
 
 import json
+import types
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import annotated_types
 import pytest
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
+from pydantic.fields import FieldInfo
 
 import harness.contracts._models as models
 from harness.contracts import EVENT_MODELS
@@ -22,6 +26,8 @@ from harness.contracts._models import ContractModel, ListPage, QueryModel
 
 OPENAPI = Path(__file__).resolve().parents[3] / "shared" / "openapi" / "openapi.json"
 Difference = tuple[str, str, str]
+Bound = tuple[str, float]
+"""``(">=", 1)``: a numeric bound, as the OpenAPI document or a model states it."""
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +105,28 @@ def _spec_enum(spec: dict[str, Any], node: dict[str, Any]) -> frozenset[str] | N
     return None if open_string or not values else frozenset(values)
 
 
+def _spec_nullable(spec: dict[str, Any], node: dict[str, Any]) -> bool:
+    """Whether a property admits ``null`` (``nullable: true``, type ``null``, or a null branch)."""
+    node = _deref(spec, node)
+    kinds = node.get("type")
+    if node.get("nullable") is True or kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
+        return True
+    return any(_spec_nullable(spec, branch) for key in ("anyOf", "oneOf") for branch in node.get(key, []))
+
+
+_SPEC_BOUNDS = {"minimum": ">=", "maximum": "<=", "exclusiveMinimum": ">", "exclusiveMaximum": "<"}
+
+
+def _spec_bounds(spec: dict[str, Any], node: dict[str, Any]) -> frozenset[Bound]:
+    """The numeric bounds of a property (of its number branches, if it is a union)."""
+    node = _deref(spec, node)
+    bounds = {(symbol, node[key]) for key, symbol in _SPEC_BOUNDS.items() if key in node}
+    for key in ("anyOf", "oneOf", "allOf"):
+        for branch in node.get(key, []):
+            bounds |= _spec_bounds(spec, branch)
+    return frozenset(bounds)
+
+
 # --- reading the contract models -----------------------------------------------------------------------
 
 
@@ -121,6 +149,53 @@ def _model_enum(annotation: Any) -> frozenset[str] | None:
 
     visit(annotation)
     return None if open_string or not values else frozenset(values)
+
+
+def _is_union(annotation: Any) -> bool:
+    return get_origin(annotation) in (Union, types.UnionType)
+
+
+def _model_nullable(annotation: Any) -> bool:
+    if annotation is type(None):
+        return True
+    if get_origin(annotation) is Annotated:
+        return _model_nullable(get_args(annotation)[0])
+    return _is_union(annotation) and any(_model_nullable(arg) for arg in get_args(annotation))
+
+
+_MODEL_BOUNDS = {
+    annotated_types.Ge: (">=", "ge"),
+    annotated_types.Le: ("<=", "le"),
+    annotated_types.Gt: (">", "gt"),
+    annotated_types.Lt: ("<", "lt"),
+}
+
+
+def _constraint_bounds(constraints: list[Any]) -> set[Bound]:
+    bounds: set[Bound] = set()
+    for constraint in constraints:
+        if isinstance(constraint, FieldInfo):
+            bounds |= _constraint_bounds(constraint.metadata)
+        for kind, (symbol, attribute) in _MODEL_BOUNDS.items():
+            if isinstance(constraint, kind):
+                bounds.add((symbol, getattr(constraint, attribute)))
+    return bounds
+
+
+def _model_bounds(info: FieldInfo) -> frozenset[Bound]:
+    """The numeric bounds of a field: on the field itself, or on the members of its union."""
+    bounds = _constraint_bounds(info.metadata)
+
+    def visit(annotation: Any) -> None:
+        nonlocal bounds
+        if get_origin(annotation) is Annotated:
+            bounds |= _constraint_bounds(list(annotation.__metadata__))
+        elif _is_union(annotation):
+            for arg in get_args(annotation):
+                visit(arg)
+
+    visit(info.annotation)
+    return frozenset(bounds)
 
 
 def _model_fields(model: type[BaseModel]) -> dict[str, Any]:
@@ -151,6 +226,13 @@ def _differences(spec: dict[str, Any], model: type[BaseModel], node: dict[str, A
     for key in sorted(set(ours) & set(theirs)):
         if _model_enum(ours[key].annotation) != _spec_enum(spec, theirs[key]):
             yield name, key, "enum"
+    for key in sorted(required & spec_required):
+        if _model_nullable(ours[key].annotation) != _spec_nullable(spec, theirs[key]):
+            yield name, key, "nullable"
+    for key in sorted(set(ours) & set(theirs)):
+        stated = _spec_bounds(spec, theirs[key])
+        if stated and _model_bounds(ours[key]) != stated:
+            yield name, key, "limit"
 
 
 def _event_branches(spec: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -216,7 +298,7 @@ def test_every_deviation_gives_a_reason() -> None:
 
 def test_the_cross_check_sees_differences(spec: dict[str, Any]) -> None:
     class Broken(ContractModel):
-        id: str
+        id: str | None
         object: Literal["thread", "threads"]
         created_at: int | None = None
         metadata: dict[str, str] | None
@@ -230,4 +312,18 @@ def test_the_cross_check_sees_differences(spec: dict[str, Any]) -> None:
         ("Broken", "tool_resources", "required-only-in-spec"),
         ("Broken", "created_at", "required-only-in-spec"),
         ("Broken", "object", "enum"),
+        ("Broken", "id", "nullable"),
+    }
+
+
+def test_the_cross_check_sees_numeric_bounds(spec: dict[str, Any]) -> None:
+    class Loose(ContractModel):
+        max_prompt_tokens: int | None = None
+        max_completion_tokens: Annotated[int, Field(ge=256)] | None = None
+        temperature: Annotated[float, Field(ge=0, le=3)] | None = None
+
+    found = set(_differences(spec, Loose, _spec_schema(spec, "CreateRunRequest")))
+    assert {(field, aspect) for _, field, aspect in found if aspect == "limit"} == {
+        ("max_prompt_tokens", "limit"),
+        ("temperature", "limit"),
     }

@@ -42,13 +42,6 @@ def test_drift_equals_the_committed_baseline(real_cassettes: Path) -> None:
     assert report.against(committed).new_findings == [f for f in report.findings if f.severity == "violation"]
 
 
-@pytest.mark.xfail(
-    reason="the contracts still report what real v2 objects lack or hold otherwise as violations "
-    "(Message.status/completed_at/..., RunStep.expired_at/metadata, Run.instructions null, "
-    "VectorStore.name null, vector_store.file_batch, max_completion_tokens < 256); remove this "
-    "marker once the models accept real traffic",
-    strict=True,
-)
 def test_real_traffic_keeps_every_contract(real_cassettes: Path) -> None:
     """Violations in real v2 traffic point at contract models that are wrong, not at the API."""
     report = verify([real_cassettes])

@@ -80,6 +80,8 @@ class Run(ContractModel):
     """One execution of an assistant on a thread (``object: "thread.run"``).
 
     ``tools`` are the assistant's tools unless the run overrode them, hence the assistant's limit.
+    ``instructions`` is ``null`` when neither the assistant nor the run gave any (real traffic; the
+    documents say string).
     """
 
     id: str
@@ -97,7 +99,7 @@ class Run(ContractModel):
     completed_at: UnixTime | None
     incomplete_details: RunIncompleteDetails | None
     model: str
-    instructions: str
+    instructions: str | None
     tools: Annotated[list[AssistantTool], Field(max_length=TOOLS_MAX)]
     metadata: Metadata | None
     usage: Usage | None

@@ -41,12 +41,12 @@ class VectorStoreExpirationAfter(ContractModel):
 
 
 class VectorStore(ContractModel):
-    """A vector store (``object: "vector_store"``)."""
+    """A vector store (``object: "vector_store"``); ``name`` is ``null`` for a store created without one."""
 
     id: str
     object: Literal["vector_store"]
     created_at: UnixTime
-    name: str
+    name: str | None
     usage_bytes: int
     file_counts: VectorStoreFileCounts
     status: Literal["expired", "in_progress", "completed"]
@@ -120,10 +120,14 @@ class VectorStoreFileList(ListPage[VectorStoreFile]):
 
 
 class VectorStoreFileBatch(ContractModel):
-    """A batch of files being added to a store (``object: "vector_store.files_batch"``)."""
+    """A batch of files being added to a store (``object: "vector_store.file_batch"``).
+
+    Real batches say ``vector_store.file_batch``; the OpenAPI document's enum says
+    ``vector_store.files_batch``. Both are accepted.
+    """
 
     id: str
-    object: Literal["vector_store.files_batch"]
+    object: Literal["vector_store.file_batch", "vector_store.files_batch"]
     created_at: UnixTime
     vector_store_id: str
     status: Literal["in_progress", "completed", "cancelled", "failed"]
