@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 Severity = Literal["violation", "drift"]
-"""``violation`` always fails; ``drift`` (an unknown field or event) fails only in strict mode."""
+"""``violation`` always fails; ``drift`` (an unknown field or event, or a documented field that real
+traffic is known to leave out) fails only in strict mode or when a baseline does not accept it."""
 
 Kind = Literal[
     "missing",

@@ -58,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         category=DeprecationWarning,
     )
     console = Console()
+    if not console.is_terminal:
+        console = Console(width=110)  # piped or captured: wide enough for the whole summary table
     baseline_path: Path | None = args.baseline
     if baseline_path is None and DEFAULT_BASELINE.is_file():
         baseline_path = DEFAULT_BASELINE
@@ -74,7 +76,8 @@ def run(args: argparse.Namespace) -> int:
 
     table = Table(title=f"harness demo — cassettes in {args.out}")
     for column in ("scenario", "interactions", "events", "record", "replay", "findings", "result"):
-        table.add_column(column, justify="right" if column not in ("scenario", "result") else "left")
+        justify = "right" if column not in ("scenario", "result") else "left"
+        table.add_column(column, justify=justify, no_wrap=True)
     for report in reports:
         table.add_row(
             report.name,

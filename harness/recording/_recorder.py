@@ -24,6 +24,13 @@ from harness.recording._pacing import instant_sdk_waits
 from harness.recording._redaction import Redactor
 from harness.recording._transport import patch_transports
 
+
+def _ends_with_done(body: bytes) -> bool:
+    """True when a stream's last event is ``done``: the SDK stops reading there, before the end of the
+    body, which is not the caller stopping early."""
+    return body.rstrip().endswith(b"data: [DONE]")
+
+
 Checker = Callable[[str, str, bytes | None, int, dict[str, list[str]], bytes], list[Finding]]
 """``check(method, uri, request_body, status, response_headers, response_body) -> findings``."""
 
@@ -110,7 +117,7 @@ class Recorder:
             for name, value in response.headers.multi_items():
                 headers.setdefault(name, []).append(value)
             meta: dict[str, Any] = {"duration_ms": round((time.perf_counter() - started) * 1000, 1)}
-            if not complete:
+            if not complete and not _ends_with_done(body):
                 meta["closed_early"] = True
             with self._lock:
                 cassette.finish_recording(
