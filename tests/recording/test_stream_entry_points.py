@@ -89,6 +89,11 @@ SYNC: dict[str, Callable[[openai.OpenAI], list[str]]] = {
 }
 
 
+# openai 1.x/2.x also deprecate create_and_stream itself, in favour of stream.
+CREATE_AND_STREAM_DEPRECATED = pytest.mark.filterwarnings("ignore:use `stream` instead:DeprecationWarning")
+
+
+@CREATE_AND_STREAM_DEPRECATED
 @pytest.mark.parametrize("entry", list(SYNC))
 def test_sync_entry_point_replays_the_recorded_events(tmp_path: Path, entry: str) -> None:
     path = tmp_path / "c.yaml"
@@ -173,6 +178,7 @@ def run_async(scenario: Callable[[openai.AsyncOpenAI], Awaitable[list[str]]], ba
     return asyncio.run(main())
 
 
+@CREATE_AND_STREAM_DEPRECATED
 @pytest.mark.parametrize("entry", list(ASYNC))
 def test_async_entry_point_replays_the_recorded_events(tmp_path: Path, entry: str) -> None:
     path = tmp_path / "c.yaml"
