@@ -28,20 +28,22 @@ async def create_file(request: Request) -> Response:
                 "Missing required parameter: 'purpose'.", param="purpose", code="missing_required_parameter"
             )
         v.enum(*rq.FILE_PURPOSES)("purpose", purpose)
+        expires_after = rq.file_expiration(form)
         if not isinstance(upload, UploadFile):
             raise bad_request(
                 "Missing required parameter: 'file'.", param="file", code="missing_required_parameter"
             )
         data = await upload.read()
         filename = upload.filename or "upload"
+    created = store.now()
     file: Obj = {
         "object": "file",
         "id": store.ids.new("file"),
         "purpose": purpose,
         "filename": filename,
         "bytes": len(data),
-        "created_at": store.now(),
-        "expires_at": None,
+        "created_at": created,
+        "expires_at": created + expires_after["seconds"] if expires_after else None,
         "status": "processed",
         "status_details": None,
     }
@@ -209,7 +211,7 @@ async def retrieve_store_file(request: Request) -> Response:
 async def update_store_file(request: Request) -> Response:
     _, entry = _store_file(request)
     params = v.check_object(
-        "", await json_body(request), {"attributes": v.nullable(v.free_object())}, required=("attributes",)
+        "", await json_body(request), {"attributes": v.nullable(v.attributes())}, required=("attributes",)
     )
     entry["attributes"] = dict(params["attributes"] or {})
     return respond(public(entry))

@@ -49,15 +49,7 @@ _FILE_SEARCH = v.obj(
 
 
 def _tool(param: str, value: Any) -> Any:
-    if not isinstance(value, dict):
-        raise v.type_error(param, "an object", value)
-    if "type" not in value:
-        raise bad_request(
-            f"Missing required parameter: '{param}.type'.",
-            param=f"{param}.type",
-            code="missing_required_parameter",
-        )
-    kind = v.enum("code_interpreter", "file_search", "function")(f"{param}.type", value["type"])
+    kind = v.discriminator(param, value, "code_interpreter", "file_search", "function")
     if kind == "function":
         checked = v.check_object(
             param, value, {"type": v.anything(), "function": _FUNCTION}, required=("function",)
@@ -102,7 +94,39 @@ def tools(max_items: int) -> v.Validator:
     return v.nullable(v.array(_tool, max_items=max_items))
 
 
-_CHUNKING = v.free_object()
+CHUNK_SIZE_MIN, CHUNK_SIZE_MAX = 100, 4096
+"""Bounds of ``chunking_strategy.static.max_chunk_size_tokens``."""
+
+_STATIC_CHUNKING = v.obj(
+    {
+        "max_chunk_size_tokens": v.number(minimum=CHUNK_SIZE_MIN, maximum=CHUNK_SIZE_MAX, integer=True),
+        "chunk_overlap_tokens": v.number(minimum=0, integer=True),
+    },
+    required=("max_chunk_size_tokens", "chunk_overlap_tokens"),
+)
+
+
+def _chunking(param: str, value: Any) -> Any:
+    """``{"type": "auto"}`` or ``{"type": "static", "static": {...}}``, overlapping at most half a chunk."""
+    if v.discriminator(param, value, "auto", "static") == "auto":
+        return v.check_object(param, value, {"type": v.anything()})
+    checked = v.check_object(
+        param, value, {"type": v.anything(), "static": _STATIC_CHUNKING}, required=("static",)
+    )
+    size = checked["static"]["max_chunk_size_tokens"]
+    overlap = checked["static"]["chunk_overlap_tokens"]
+    if overlap * 2 > size:
+        where = f"{param}.static.chunk_overlap_tokens"
+        raise bad_request(
+            f"Invalid '{where}': the overlap must not exceed half of max_chunk_size_tokens. Expected a value "
+            f"<= {size // 2}, but got {overlap} instead.",
+            param=where,
+            code="invalid_value",
+        )
+    return checked
+
+
+_CHUNKING: v.Validator = _chunking
 _NEW_VECTOR_STORE = v.obj(
     {
         "file_ids": v.array(v.string(), max_items=10000),
@@ -125,22 +149,27 @@ TOOL_RESOURCES = v.nullable(
 )
 
 
+_JSON_SCHEMA = v.obj(
+    {
+        "name": _function_name,
+        "description": v.nullable(v.string()),
+        "schema": v.nullable(v.free_object()),
+        "strict": v.nullable(v.boolean()),
+    },
+    required=("name",),
+)
+
+
 def _response_format(param: str, value: Any) -> Any:
     if isinstance(value, str):
         return v.enum("auto")(param, value)
-    checked = v.check_object(
-        param,
-        value,
-        {"type": v.enum("text", "json_object", "json_schema"), "json_schema": v.free_object()},
-        required=("type",),
-    )
-    if checked["type"] == "json_schema" and "json_schema" not in checked:
-        raise bad_request(
-            f"Missing required parameter: '{param}.json_schema'.",
-            param=f"{param}.json_schema",
-            code="missing_required_parameter",
+    if not isinstance(value, dict):
+        raise v.type_error(param, "a string or an object", value)
+    if v.discriminator(param, value, "text", "json_object", "json_schema") == "json_schema":
+        return v.check_object(
+            param, value, {"type": v.anything(), "json_schema": _JSON_SCHEMA}, required=("json_schema",)
         )
-    return checked
+    return v.check_object(param, value, {"type": v.anything()})
 
 
 def _tool_choice(param: str, value: Any) -> Any:
@@ -152,7 +181,7 @@ def _tool_choice(param: str, value: Any) -> Any:
         return v.check_object(
             param,
             value,
-            {"type": v.anything(), "function": v.obj({"name": v.string()}, required=("name",))},
+            {"type": v.anything(), "function": v.obj({"name": _function_name}, required=("name",))},
             required=("function",),
         )
     return v.check_object(
@@ -167,7 +196,7 @@ _TRUNCATION = v.obj(
     },
     required=("type",),
 )
-_REASONING = v.nullable(v.enum("none", "minimal", "low", "medium", "high", "xhigh"))
+_REASONING = v.nullable(v.enum("none", "minimal", "low", "medium", "high", "xhigh", "max"))
 
 ASSISTANT_FIELDS: dict[str, v.Validator] = {
     "model": v.string(),
@@ -183,17 +212,19 @@ ASSISTANT_FIELDS: dict[str, v.Validator] = {
     "response_format": v.nullable(_response_format),
 }
 
-_CONTENT_PART = v.obj(
-    {
-        "type": v.enum("text", "image_file", "image_url"),
-        "text": v.string(),
-        "image_file": v.obj(
-            {"file_id": v.string(), "detail": v.enum("auto", "low", "high")}, required=("file_id",)
-        ),
-        "image_url": v.obj({"url": v.string(), "detail": v.enum("auto", "low", "high")}, required=("url",)),
-    },
-    required=("type",),
-)
+_CONTENT_PARTS: dict[str, v.Validator] = {
+    "text": v.string(),
+    "image_file": v.obj(
+        {"file_id": v.string(), "detail": v.enum("auto", "low", "high")}, required=("file_id",)
+    ),
+    "image_url": v.obj({"url": v.string(), "detail": v.enum("auto", "low", "high")}, required=("url",)),
+}
+
+
+def _content_part(param: str, value: Any) -> Any:
+    """A text, image_file or image_url part, carrying the member its type names."""
+    kind = v.discriminator(param, value, *_CONTENT_PARTS)
+    return v.check_object(param, value, {"type": v.anything(), kind: _CONTENT_PARTS[kind]}, required=(kind,))
 
 
 def _content(param: str, value: Any) -> Any:
@@ -207,7 +238,7 @@ def _content(param: str, value: Any) -> Any:
                 param=param,
                 code="empty_array",
             )
-        return v.array(_CONTENT_PART)(param, value)
+        return v.array(_content_part)(param, value)
     raise v.type_error(param, "a string or an array", value)
 
 
@@ -289,18 +320,22 @@ VECTOR_STORE_UPDATE_FIELDS: dict[str, v.Validator] = {
 }
 VECTOR_STORE_FILE_FIELDS: dict[str, v.Validator] = {
     "file_id": v.string(),
-    "attributes": v.nullable(v.free_object()),
+    "attributes": v.nullable(v.attributes()),
     "chunking_strategy": v.nullable(_CHUNKING),
 }
+FILE_BATCH_MAX = 2000
+"""Files of one vector store file batch: 1 to 2000, as ``file_ids`` or as ``files``."""
 FILE_BATCH_FIELDS: dict[str, v.Validator] = {
-    "file_ids": v.array(v.string(), max_items=2000),
+    "file_ids": v.array(v.string(), min_items=1, max_items=FILE_BATCH_MAX),
     "files": v.array(
         v.obj(
-            {"file_id": v.string(), "attributes": v.free_object(), "chunking_strategy": _CHUNKING},
+            {"file_id": v.string(), "attributes": v.nullable(v.attributes()), "chunking_strategy": _CHUNKING},
             required=("file_id",),
-        )
+        ),
+        min_items=1,
+        max_items=FILE_BATCH_MAX,
     ),
-    "attributes": v.nullable(v.free_object()),
+    "attributes": v.nullable(v.attributes()),
     "chunking_strategy": v.nullable(_CHUNKING),
 }
 SEARCH_FIELDS: dict[str, v.Validator] = {
@@ -314,6 +349,45 @@ SEARCH_FIELDS: dict[str, v.Validator] = {
 }
 
 FILE_PURPOSES = ("assistants", "batch", "fine-tune", "vision", "user_data", "evals")
+FILE_EXPIRY_MIN, FILE_EXPIRY_MAX = 3600, 2_592_000
+"""Bounds of a file's ``expires_after.seconds``: one hour to thirty days."""
+
+_FILE_EXPIRATION = v.obj(
+    {
+        "anchor": v.enum("created_at"),
+        "seconds": v.number(minimum=FILE_EXPIRY_MIN, maximum=FILE_EXPIRY_MAX, integer=True),
+    },
+    required=("anchor", "seconds"),
+)
+_FORM_FIELD = re.compile(r"expires_after\[([^\[\]]*)\](.*)", re.DOTALL)
+_INTEGER_TEXT = re.compile(r"-?[0-9]+")
+
+
+def file_expiration(form: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The ``expires_after`` of a multipart upload, sent as ``expires_after[anchor]`` / ``[seconds]`` fields.
+
+    Returns:
+        ``{"anchor": "created_at", "seconds": n}``, or ``None`` when the upload sets no expiration.
+
+    Raises:
+        ApiError: The expiration is not an object, lacks ``anchor`` or ``seconds``, or breaks their rules.
+    """
+    if "expires_after" in form:
+        raise v.type_error("expires_after", "an object", form["expires_after"])
+    fields: dict[str, Any] = {}
+    for key, item in form.items():
+        match = _FORM_FIELD.fullmatch(key)
+        if match is None:
+            continue
+        name, nested = match.groups()
+        fields[name] = {} if nested else item
+    if not fields:
+        return None
+    seconds = fields.get("seconds")
+    if isinstance(seconds, str) and _INTEGER_TEXT.fullmatch(seconds):
+        fields["seconds"] = int(seconds)
+    checked: dict[str, Any] = _FILE_EXPIRATION("expires_after", fields)
+    return checked
 
 
 def list_query(query: Mapping[str, str], *, max_limit: int = 100) -> tuple[int, str, str | None, str | None]:

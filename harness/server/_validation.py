@@ -171,12 +171,26 @@ def enum(*values: str) -> Validator:
     return check
 
 
-def array(item: Validator, *, max_items: int | None = None) -> Validator:
-    """An array whose items all pass ``item``."""
+def array(item: Validator, *, max_items: int | None = None, min_items: int = 0) -> Validator:
+    """An array whose items all pass ``item``, with at least ``min_items`` and at most ``max_items``."""
 
     def check(param: str, value: Any) -> Any:
         if not isinstance(value, list):
             raise type_error(param, "an array", value)
+        if len(value) < min_items:
+            if not value:
+                raise bad_request(
+                    f"Invalid '{param}': empty array. Expected an array with minimum length {min_items}, "
+                    "but got an empty array instead.",
+                    param=param,
+                    code="empty_array",
+                )
+            raise bad_request(
+                f"Invalid '{param}': array too short. Expected an array with minimum length {min_items}, "
+                f"but got an array with length {len(value)} instead.",
+                param=param,
+                code="array_below_min_length",
+            )
         if max_items is not None and len(value) > max_items:
             raise bad_request(
                 f"Invalid '{param}': array too long. Expected an array with maximum length {max_items}, "
@@ -187,6 +201,24 @@ def array(item: Validator, *, max_items: int | None = None) -> Validator:
         return [item(f"{param}[{index}]", element) for index, element in enumerate(value)]
 
     return check
+
+
+def discriminator(param: str, value: Any, *kinds: str) -> str:
+    """The ``type`` of a tagged object (``{"type": "static", ...}``), which must be one of ``kinds``.
+
+    Raises:
+        ApiError: ``value`` is not an object, has no ``type``, or a ``type`` not among ``kinds``.
+    """
+    if not isinstance(value, dict):
+        raise type_error(param, "an object", value)
+    if "type" not in value:
+        raise bad_request(
+            f"Missing required parameter: '{param}.type'.",
+            param=f"{param}.type",
+            code="missing_required_parameter",
+        )
+    kind: str = enum(*kinds)(f"{param}.type", value["type"])
+    return kind
 
 
 def anything() -> Validator:
@@ -216,27 +248,49 @@ def metadata() -> Validator:
     def check(param: str, value: Any) -> Any:
         if value is None:
             return {}
-        if not isinstance(value, dict):
-            raise type_error(param, "an object", value)
-        if len(value) > 16:
-            raise bad_request(
-                f"Invalid '{param}': too many properties. Expected an object with at most 16 properties, "
-                f"but got an object with {len(value)} properties instead.",
-                param=param,
-                code="object_above_max_properties",
-            )
-        for key, item in value.items():
-            if len(key) > 64:
-                raise bad_request(
-                    f"Invalid '{param}': key too long. Expected a key with maximum length 64, but got a key "
-                    f"with length {len(key)} instead.",
-                    param=param,
-                    code="string_above_max_length",
-                )
-            string(max_length=512)(f"{param}.{key}", item)
-        return dict(value)
+        return _pairs(param, value, string(max_length=512))
 
     return check
+
+
+def attributes() -> Validator:
+    """Attributes of a vector store file: like metadata, but values may also be numbers or booleans."""
+    text = string(max_length=512)
+
+    def item(param: str, value: Any) -> Any:
+        if isinstance(value, bool | int | float):
+            return value
+        if not isinstance(value, str):
+            raise type_error(param, "a string, a number or a boolean", value)
+        return text(param, value)
+
+    def check(param: str, value: Any) -> Any:
+        return _pairs(param, value, item)
+
+    return check
+
+
+def _pairs(param: str, value: Any, item: Validator) -> dict[str, Any]:
+    """At most 16 pairs with keys up to 64 characters, each value passing ``item``."""
+    if not isinstance(value, dict):
+        raise type_error(param, "an object", value)
+    if len(value) > 16:
+        raise bad_request(
+            f"Invalid '{param}': too many properties. Expected an object with at most 16 properties, "
+            f"but got an object with {len(value)} properties instead.",
+            param=param,
+            code="object_above_max_properties",
+        )
+    for key, element in value.items():
+        if len(key) > 64:
+            raise bad_request(
+                f"Invalid '{param}': key too long. Expected a key with maximum length 64, but got a key "
+                f"with length {len(key)} instead.",
+                param=param,
+                code="string_above_max_length",
+            )
+        item(f"{param}.{key}", element)
+    return dict(value)
 
 
 def one_of_types(
