@@ -147,6 +147,22 @@ DEVIATIONS: tuple[Deviation, ...] = (
         "retrieve and cancel: vector_store_file_batches_create.yml, vector_store_file_batches_cancel.yml). "
         "The contract accepts both spellings.",
     ),
+    Deviation(
+        "FileObject",
+        "purpose",
+        "enum",
+        "The OpenAPI document's CreateFileRequest accepts uploads with purpose 'evals', while its OpenAIFile "
+        "purpose enum leaves 'evals' out; the file object of such an upload carries the purpose it was "
+        "uploaded with, so the contract's FilePurpose admits 'evals' too.",
+    ),
+    Deviation(
+        "MessageAttachmentParam",
+        "file_id",
+        "required-only-in-contract",
+        "The OpenAPI document's CreateMessageRequest writes required: [file_id, tools] on the attachments "
+        "array instead of on its items (where it has no effect); the intent, and the API, require file_id "
+        "on every attachment a request sends. tools stays optional as in the API reference's Attachment.",
+    ),
     *(
         Deviation(model, field, "limit", _MAX_TOKENS)
         for model in ("Run", "CreateRunRequest", "CreateThreadAndRunRequest")
@@ -323,6 +339,7 @@ SPEC_SCHEMAS: dict[str, str] = {
     "ImageURLContentBlock": "MessageContentImageUrlObject",
     "RefusalContentBlock": "MessageContentRefusalObject",
     "MessageAttachment": "MessageObject.attachments[]",
+    "MessageAttachmentParam": "CreateMessageRequest.attachments[]",
     "MessageIncompleteDetails": "MessageObject.incomplete_details",
     "FileCitationDelta": "MessageDeltaContentTextAnnotationsFileCitationObject.file_citation",
     "FileCitationDeltaAnnotation": "MessageDeltaContentTextAnnotationsFileCitationObject",

@@ -1,7 +1,8 @@
 """Readable wording of pydantic errors: the finding kind, the JSON path and one sentence.
 
 Each message says what the contract expected and what was seen, e.g. ``expected one of
-queued|in_progress|…, saw 'running'`` or ``expected at most 256 characters, saw 300``.
+queued|in_progress|…, saw 'running'``, ``expected at most 256 characters, saw 300`` or ``expected a string
+matching ^[a-zA-Z0-9_-]+$, saw 'get weather'``.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ def describe_error(detail: ErrorDetails, where: Location) -> tuple[Kind, list[st
     if error_type in _LIMITS:
         message, expected = _limit(error_type, ctx, seen)
         return "limit", path, prefix + message, expected
+    if error_type == "string_pattern_mismatch":
+        pattern = ctx.get("pattern", "?")
+        return "limit", path, f"{prefix}expected a string matching {pattern}, saw {show_value(seen)}", pattern
     expected = _type_name(error_type, schema, where.nullable)
     return "type", path, f"{prefix}expected {expected}, saw {show_value(seen)}", expected
 

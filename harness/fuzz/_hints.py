@@ -80,7 +80,7 @@ _NAMED = frozenset(
 
 
 def _tool_choice(choice: dict[str, Any]) -> dict[str, Any]:
-    if "function" in choice:
+    if choice.get("function") is not None:
         return {**choice, "type": "function"}
     if choice.get("type") == "function":
         return {**choice, "function": {"name": "fuzz_function"}}

@@ -269,7 +269,7 @@ def _fields(
         raise ValueError(f"{node.title} has no field {forced_name!r}")
     strategy = st.fixed_dictionaries(required, optional=optional)
     fix = COHERENT.get(node.title)
-    if fix is not None and gen.mode != "response":
+    if fix is not None:
         strategy = strategy.map(fix)
     if forced_name is None:
         return strategy

@@ -74,6 +74,7 @@ from harness.contracts._models._files import (
     FileList,
     FileObject,
     FilePurpose,
+    UploadPurpose,
 )
 from harness.contracts._models._messages import (
     Annotation,
@@ -133,6 +134,7 @@ from harness.contracts._models._requests import (
     CreateVectorStoreFileRequest,
     CreateVectorStoreRequest,
     FileExpirationAfter,
+    MessageAttachmentParam,
     MessageContentParam,
     MessageContentPartParam,
     ModifyAssistantRequest,
@@ -363,6 +365,7 @@ __all__ = [
     "MaxTokens",
     "Message",
     "MessageAttachment",
+    "MessageAttachmentParam",
     "MessageContent",
     "MessageContentDelta",
     "MessageContentParam",
@@ -461,6 +464,7 @@ __all__ = [
     "TruncationStrategy",
     "UnixTime",
     "UpdateVectorStoreRequest",
+    "UploadPurpose",
     "Usage",
     "VectorStore",
     "VectorStoreDeleted",

@@ -37,6 +37,10 @@ MAX_NUM_RESULTS_MIN, MAX_NUM_RESULTS_MAX = 1, 50
 """Bounds of ``file_search.max_num_results``."""
 LIST_LIMIT_MIN, LIST_LIMIT_MAX = 1, 100
 """Bounds of the ``limit`` query parameter of list endpoints."""
+FUNCTION_NAME_MAX = 64
+"""Function names and JSON Schema response format names: at most 64 characters."""
+FUNCTION_NAME_PATTERN = r"^[a-zA-Z0-9_-]+$"
+"""Function names and JSON Schema response format names: letters, digits, underscores and dashes."""
 MAX_TOKENS_MIN = 1
 """Smallest ``max_prompt_tokens`` / ``max_completion_tokens`` a run accepts. The documents say 256; the real
 API accepted 16 and reports it on the run (see ``_deviations.py``)."""
@@ -51,6 +55,8 @@ class ContractModel(BaseModel):
 Name = Annotated[str, StringConstraints(max_length=NAME_MAX)]
 Description = Annotated[str, StringConstraints(max_length=DESCRIPTION_MAX)]
 Instructions = Annotated[str, StringConstraints(max_length=INSTRUCTIONS_MAX)]
+FunctionName = Annotated[str, StringConstraints(max_length=FUNCTION_NAME_MAX, pattern=FUNCTION_NAME_PATTERN)]
+"""A function (or JSON Schema response format) name: 1..64 of ``a-zA-Z0-9_-``."""
 MetadataKey = Annotated[str, StringConstraints(max_length=METADATA_KEY_MAX)]
 MetadataValue = Annotated[str, StringConstraints(max_length=METADATA_VALUE_MAX)]
 Metadata = Annotated[dict[MetadataKey, MetadataValue], Field(max_length=METADATA_MAX_PAIRS)]

@@ -6,6 +6,9 @@ from typing import Literal
 
 from harness.contracts._models._common import ContractModel, ListPage, UnixTime
 
+UploadPurpose = Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
+"""The purposes an upload (``POST /files``) may name."""
+
 FilePurpose = Literal[
     "assistants",
     "assistants_output",
@@ -15,7 +18,10 @@ FilePurpose = Literal[
     "fine-tune-results",
     "vision",
     "user_data",
+    "evals",
 ]
+"""What a file is for: every purpose an upload may name (``CreateFileRequest``) and the ``*_output`` /
+``*-results`` purposes of files the API writes itself."""
 
 
 class FileObject(ContractModel):

@@ -23,14 +23,15 @@ from harness.contracts._models._common import (
     Temperature,
     TopP,
 )
+from harness.contracts._models._files import UploadPurpose
 from harness.contracts._models._messages import (
     ImageFileContentBlock,
     ImageURLContentBlock,
-    MessageAttachment,
     MessageRole,
 )
 from harness.contracts._models._tools import (
     AssistantTool,
+    AttachmentTool,
     ChunkingStrategyParam,
     ResponseFormat,
     ToolChoice,
@@ -101,12 +102,24 @@ MessageContentParam = Annotated[
 """A message's content: a string, or at least one content part."""
 
 
+class MessageAttachmentParam(ContractModel):
+    """A file a message request attaches, and the tools it is made available to.
+
+    ``file_id`` is required: the OpenAPI document requires it (``CreateMessageRequest.attachments``) and
+    the API rejects an attachment without it. The attachments of a message *object* keep it optional
+    (:class:`MessageAttachment`), as the documents do there.
+    """
+
+    file_id: str
+    tools: list[AttachmentTool] | None = None
+
+
 class CreateMessageRequest(ContractModel):
     """Body of ``POST /threads/{thread_id}/messages``; also a message of a thread being created."""
 
     role: MessageRole
     content: MessageContentParam
-    attachments: list[MessageAttachment] | None = None
+    attachments: list[MessageAttachmentParam] | None = None
     metadata: Metadata | None = None
 
 
@@ -208,7 +221,7 @@ class CreateFileRequest(ContractModel):
     """The multipart form of ``POST /files``: the file's bytes and its purpose."""
 
     file: bytes
-    purpose: Literal["assistants", "batch", "fine-tune", "vision", "user_data", "evals"]
+    purpose: UploadPurpose
     expires_after: FileExpirationAfter | None = None
 
 

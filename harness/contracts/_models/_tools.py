@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Discriminator, Field, Tag
+from pydantic import ConfigDict, Discriminator, Field, JsonValue, Tag, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
 from harness.contracts._models._common import (
     CODE_INTERPRETER_FILES_MAX,
@@ -12,6 +13,7 @@ from harness.contracts._models._common import (
     MAX_NUM_RESULTS_MIN,
     VECTOR_STORE_IDS_MAX,
     ContractModel,
+    FunctionName,
     Metadata,
 )
 
@@ -46,9 +48,13 @@ class FileSearchTool(ContractModel):
 
 
 class FunctionDefinition(ContractModel):
-    """A function the model may call; ``parameters`` is a JSON Schema object."""
+    """A function the model may call; ``parameters`` is a JSON Schema object.
 
-    name: str
+    ``name`` is 1..64 of ``a-zA-Z0-9_-`` (OpenAPI ``FunctionObject``), in requests and in the assistants
+    and runs that report the tools back: the API checks the name when it is sent.
+    """
+
+    name: FunctionName
     description: str | None = None
     parameters: dict[str, Any] | None = None
     strict: bool | None = None
@@ -153,9 +159,9 @@ class ResponseFormatJSONObject(ContractModel):
 
 
 class JSONSchemaFormat(ContractModel):
-    """A named JSON Schema for structured outputs."""
+    """A named JSON Schema for structured outputs; ``name`` is 1..64 of ``a-zA-Z0-9_-``."""
 
-    name: str
+    name: FunctionName
     description: str | None = None
     schema_: dict[str, Any] | None = Field(default=None, alias="schema")
     strict: bool | None = None
@@ -189,16 +195,38 @@ ResponseFormat = Annotated[
 
 
 class ToolChoiceFunction(ContractModel):
-    """The function a named tool choice forces."""
+    """The function a named tool choice forces: one of the function tools, so its name follows their rule."""
 
-    name: str
+    name: FunctionName
+
+
+_FUNCTION_NAMED: dict[str, JsonValue] = {
+    "if": {"properties": {"type": {"const": "function"}}, "required": ["type"]},
+    "then": {"required": ["function"]},
+}
+"""The rule of :class:`AssistantToolChoice` in its JSON Schema."""
 
 
 class AssistantToolChoice(ContractModel):
-    """Force one tool (and, for functions, which one)."""
+    """Force one tool (and, for functions, which one: ``function`` is required when ``type`` is ``function``).
+
+    The OpenAPI document (``AssistantsNamedToolChoice``) says the function name must be set when the type
+    is ``function``; its absence is reported as a missing ``function`` field.
+    """
+
+    model_config = ConfigDict(json_schema_extra=_FUNCTION_NAMED)
 
     type: Literal["function", "code_interpreter", "file_search"]
-    function: ToolChoiceFunction | None = None
+    function: ToolChoiceFunction | None = Field(default=None, validate_default=True)
+
+    @field_validator("function")
+    @classmethod
+    def _named_when_function(
+        cls, value: ToolChoiceFunction | None, info: ValidationInfo
+    ) -> ToolChoiceFunction | None:
+        if value is None and info.data.get("type") == "function":
+            raise PydanticCustomError("missing", "Field required when type is 'function'")
+        return value
 
 
 ToolChoice = Annotated[
