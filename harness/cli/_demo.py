@@ -76,8 +76,9 @@ def run(args: argparse.Namespace) -> int:
 
     table = Table(title=f"harness demo — cassettes in {args.out}")
     for column in ("scenario", "interactions", "events", "record", "replay", "findings", "result"):
-        justify = "right" if column not in ("scenario", "result") else "left"
-        table.add_column(column, justify=justify, no_wrap=True)
+        table.add_column(
+            column, justify="left" if column in ("scenario", "result") else "right", no_wrap=True
+        )
     for report in reports:
         table.add_row(
             report.name,

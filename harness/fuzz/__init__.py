@@ -47,8 +47,14 @@ def register_profiles() -> None:
     Load one with ``settings.load_profile("ci")`` or ``pytest --hypothesis-profile=ci`` (import
     ``harness.fuzz`` or ``harness.strategies`` in ``conftest.py`` first).
     """
+    # Explicitly random: with CI set, Hypothesis's own defaults are derandomized, and ``dev`` must not be.
     settings.register_profile(
-        "dev", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+        "dev",
+        parent=settings.get_profile("default"),
+        max_examples=25,
+        derandomize=False,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
     )
     settings.register_profile(
         "ci",
