@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from harness._errors import HarnessError
 from harness.recording._config import RedactionRules
 
 REDACTED = "REDACTED"
@@ -35,7 +36,10 @@ _BUILTIN_PATTERNS: tuple[tuple[str, str], ...] = (
 def _compile_path(path: str) -> tuple[str, ...]:
     parts = tuple(part for part in path.strip().strip(".").split(".") if part)
     if not parts:
-        raise ValueError(f"empty JSON path {path!r}: write it as dotted keys, e.g. 'metadata.user_email'")
+        raise HarnessError(
+            f"cassette_redact_json_paths: empty JSON path {path!r}; "
+            "write dotted keys, e.g. 'metadata.user_email'"
+        )
     return parts
 
 
@@ -58,8 +62,9 @@ class Redactor:
             try:
                 patterns.append((re.compile(pattern), REDACTED))
             except re.error as error:
-                raise ValueError(
-                    f"redaction pattern {pattern!r} is not a valid regular expression: {error}"
+                raise HarnessError(
+                    f"cassette_redact_patterns: {pattern!r} is not a valid regular expression ({error}); "
+                    "fix it in the ini file"
                 ) from None
         self._patterns = tuple(patterns)
         self._json_paths = tuple(_compile_path(path) for path in rules.json_paths)

@@ -119,3 +119,14 @@ def test_json_path_redaction_is_idempotent(document: object) -> None:
     once = redactor.request(request)
     assert redactor.request(once) == once
     assert json.loads(once["body"])["b"] == "REDACTED"
+
+
+def test_bad_user_rules_are_reported_as_usage_errors() -> None:
+    import pytest
+
+    from harness import HarnessError
+
+    with pytest.raises(HarnessError, match="not a valid regular expression"):
+        Redactor(RedactionRules(patterns=("(unclosed",)))
+    with pytest.raises(HarnessError, match="empty JSON path"):
+        Redactor(RedactionRules(json_paths=("..",)))
