@@ -13,15 +13,14 @@ behaviour around it:
 
 from __future__ import annotations
 
-import gzip
 import os
 import tempfile
-import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness._encoding import decode_content
 from harness._errors import HarnessError
 from harness.recording._config import RecordMode
 from harness.recording._matching import RequestKey, describe_difference, request_key, similarity
@@ -65,27 +64,6 @@ def _text_or_bytes(body: bytes) -> str | bytes:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         return body
-
-
-def decode_body(body: bytes, encoding: str | None) -> bytes | None:
-    """``body`` without its content encoding, or ``None`` when the encoding is not understood."""
-    name = (encoding or "identity").strip().lower()
-    if name in ("", "identity"):
-        return body
-    if name == "gzip":
-        return gzip.decompress(body)
-    if name == "deflate":
-        try:
-            return zlib.decompress(body)
-        except zlib.error:
-            return zlib.decompress(body, -zlib.MAX_WBITS)
-    if name == "br":
-        try:
-            import brotli  # type: ignore[import-not-found]
-        except ImportError:
-            return None
-        return bytes(brotli.decompress(body))
-    return None
 
 
 @dataclass(eq=False)
@@ -294,7 +272,10 @@ class Cassette:
         """Store the response of a recorded interaction: decoded, scrubbed, as readable text."""
         headers = {name: list(values) for name, values in headers.items()}
         encoding = headers_get(headers, "content-encoding")
-        decoded = decode_body(body, encoding)
+        try:
+            decoded: bytes | None = decode_content(body, encoding)
+        except ValueError:
+            decoded = None  # an encoding we cannot undo: store the body as it came, header included
         if decoded is not None and encoding and encoding.lower() != "identity":
             body = decoded
             headers = {

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from harness._encoding import decode_content
 from harness.verify._baseline import (
     DEFAULT_BASELINE,
     Baseline,
@@ -22,7 +23,7 @@ from harness.verify._baseline import (
 )
 from harness.verify._exchange import ExchangeCheck, check_exchange, inspect_exchange
 from harness.verify._readers import NotARecording, UnreadableRecording, read_recording
-from harness.verify._recording import RecordedInteraction, Recording, RecordingFormat, decode_content
+from harness.verify._recording import RecordedInteraction, Recording, RecordingFormat
 from harness.verify._report import (
     FindingGroup,
     ReportFormat,

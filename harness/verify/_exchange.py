@@ -12,11 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
+from harness._encoding import decode_content
 from harness._findings import Finding
 from harness.contracts import Route, check_event, check_request, check_response, match_route
 from harness.streams import check_stream
 from harness.streams._sse import SSEEvent, decode_sse
-from harness.verify._recording import Headers, api_path, decode_content, header
+from harness.verify._recording import Headers, api_path, header
 
 _FORMS = ("multipart/", "application/x-www-form-urlencoded", "application/octet-stream")
 

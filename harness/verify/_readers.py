@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from harness._encoding import decode_content
 from harness._errors import HarnessError
 from harness._findings import Finding
 from harness.verify._recording import (
@@ -23,7 +24,6 @@ from harness.verify._recording import (
     RecordedInteraction,
     Recording,
     RecordingFormat,
-    decode_content,
     header,
     normalise_headers,
 )

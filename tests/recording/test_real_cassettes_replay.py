@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from harness.recording import Recorder, RecorderConfig
-from harness.recording._cassette import decode_body
+from harness.verify import decode_content
 
 FOLDER = "traceloop__openllmetry"
 PREFIX = "packages__opentelemetry-instrumentation-openai__tests__traces__cassettes__test_assistant__"
@@ -42,7 +42,7 @@ def response_text(interaction: dict[str, Any]) -> str:
         encoding = next(
             (v[0] for k, v in response["headers"].items() if k.lower() == "content-encoding"), None
         )
-        body = (decode_body(body, encoding) or body).decode()
+        body = decode_content(body, encoding).decode()
     return str(body)
 
 
