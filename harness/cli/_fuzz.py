@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 from harness._errors import HarnessError
+from harness.cli._output import write_report
 
 _DESCRIPTION = """\
 Send requests generated from the contract models to every route of an Assistants-compatible server:
@@ -96,8 +96,6 @@ def run(args: argparse.Namespace) -> int:
     """Handle ``harness fuzz``."""
     import os
 
-    from rich.console import Console
-
     from harness.fuzz import dumps_report, render_text, run_fuzz
 
     if args.examples < 1 or args.steps < 1:
@@ -118,13 +116,10 @@ def run(args: argparse.Namespace) -> int:
         mode="strict" if args.strict else "tolerant",
         shrink=not args.no_shrink,
     )
-    stream = sys.stdout if args.output is None else args.output.open("w", encoding="utf-8")
-    try:
-        if args.format == "text":
-            render_text(report, Console(file=stream, highlight=False))
-        else:
-            stream.write(dumps_report(report, args.format))
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
+    write_report(
+        args.output,
+        args.format,
+        text=lambda console: render_text(report, console),
+        data=lambda: dumps_report(report, args.format),
+    )
     return report.exit_code

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from harness._errors import HarnessError
+from harness.cli._output import write_report
 
 _DESCRIPTION = """\
 Check every interaction of the given cassettes (vcrpy YAML/JSON, Ruby VCR YAML, Azure SDK test-proxy
@@ -58,7 +59,6 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Handle ``harness verify``."""
-    from rich.console import Console
 
     from harness.verify import DEFAULT_BASELINE, Baseline, dumps_report, render_text, verify
 
@@ -87,13 +87,10 @@ def run(args: argparse.Namespace) -> int:
             f"wrote {len(updated.entries)} accepted drift entries to {baseline_path}{note}", file=sys.stderr
         )
 
-    stream = sys.stdout if args.output is None else args.output.open("w", encoding="utf-8")
-    try:
-        if args.format == "text":
-            render_text(report, Console(file=stream, highlight=False))
-        else:
-            stream.write(dumps_report(report, args.format))
-    finally:
-        if stream is not sys.stdout:
-            stream.close()
+    write_report(
+        args.output,
+        args.format,
+        text=lambda console: render_text(report, console),
+        data=lambda: dumps_report(report, args.format),
+    )
     return report.exit_code
