@@ -50,6 +50,7 @@ class ProxyConfig:
     upstream_timeout: float = 600.0
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "cassette_dir", Path(self.cassette_dir))
         parse_record_mode(self.record_mode, "--record-mode")
         parse_contracts_mode(self.contracts, "--contracts")
         if self.pace not in PACES:
