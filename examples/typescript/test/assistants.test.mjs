@@ -4,6 +4,7 @@
 // Record against the embedded server:  harness proxy --port 8010 --cassette-dir cassettes --record-mode rewrite
 // then:  HARNESS_PROXY=http://127.0.0.1:8010 npm test
 import assert from "node:assert/strict";
+import { appendFileSync } from "node:fs";
 import { test } from "node:test";
 import OpenAI from "openai";
 
@@ -26,8 +27,10 @@ async function verdict(cassette) {
 }
 
 function report(name, facts) {
-  // One line per test that the Python side compares with the cassette.
-  console.log(`HARNESS-RESULT ${JSON.stringify({ name, ...facts })}`);
+  // What each test saw, as JSON lines in $HARNESS_RESULTS: the Python side compares it with the cassette.
+  if (process.env.HARNESS_RESULTS) {
+    appendFileSync(process.env.HARNESS_RESULTS, `${JSON.stringify({ name, ...facts })}\n`);
+  }
 }
 
 test("streamed run: text arrives delta by delta", async () => {
