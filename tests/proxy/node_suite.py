@@ -38,7 +38,9 @@ def node_ready() -> str:
     return node
 
 
-def run_node_suite(proxy_url: str, *, name_pattern: str | None = None) -> tuple[int, str, list[dict[str, Any]]]:
+def run_node_suite(
+    proxy_url: str, *, name_pattern: str | None = None
+) -> tuple[int, str, list[dict[str, Any]]]:
     """Run the example's tests against ``proxy_url``; returns the exit code, the output and the results
     each test wrote to ``$HARNESS_RESULTS``."""
     node = node_ready()

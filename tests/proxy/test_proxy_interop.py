@@ -75,10 +75,14 @@ def test_the_plugin_replays_cassettes_the_typescript_sdk_recorded(pytester: pyte
     text, _ = _streamed_text("streamed-run")
     pytester.makepyfile(
         PYTHON_TWIN.format(
-            streamed=str(CASSETTES / "streamed-run.yaml"), tools=str(CASSETTES / "tool-outputs.yaml"), text=text
+            streamed=str(CASSETTES / "streamed-run.yaml"),
+            tools=str(CASSETTES / "tool-outputs.yaml"),
+            text=text,
         )
     )
-    result = pytester.runpytest_subprocess("--record-mode=none", "--cassette-unused=fail", "-p", "no:cacheprovider")
+    result = pytester.runpytest_subprocess(
+        "--record-mode=none", "--cassette-unused=fail", "-p", "no:cacheprovider"
+    )
     result.assert_outcomes(passed=2)
 
 
@@ -115,12 +119,15 @@ def plugin_cassettes(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch)
 def test_the_proxy_replays_to_the_python_sdk_what_the_plugin_recorded(
     plugin_cassettes: Path, start_proxy: ProxyFactory
 ) -> None:
-    with StubAPI() as upstream, start_proxy(
-        cassette_dir=plugin_cassettes, record_mode="none", upstream=upstream.base_url
-    ) as proxy:
+    with (
+        StubAPI() as upstream,
+        start_proxy(cassette_dir=plugin_cassettes, record_mode="none", upstream=upstream.base_url) as proxy,
+    ):
         client = openai.OpenAI(base_url=proxy.base_url("create-and-poll"), api_key="sk-test", max_retries=0)
         assistant = client.beta.assistants.create(model="gpt-4o", name="Poller")
-        thread = client.beta.threads.create(messages=[{"role": "user", "content": "What is the capital of France?"}])
+        thread = client.beta.threads.create(
+            messages=[{"role": "user", "content": "What is the capital of France?"}]
+        )
         run = client.beta.threads.runs.create_and_poll(thread_id=thread.id, assistant_id=assistant.id)
         answer = client.beta.threads.messages.list(thread.id).data[0].content[0].text.value
         verdict = httpx.post(f"{proxy.url}/_harness/cassettes/create-and-poll/eject").json()
@@ -136,9 +143,10 @@ def test_the_proxy_replays_to_the_typescript_sdk_what_the_plugin_recorded(
     only = tmp_path / "only"
     only.mkdir()
     shutil.copy(plugin_cassettes / "create-and-poll.yaml", only / "create-and-poll.yaml")
-    with StubAPI() as upstream, start_proxy(
-        cassette_dir=only, record_mode="none", upstream=upstream.base_url
-    ) as proxy:
+    with (
+        StubAPI() as upstream,
+        start_proxy(cassette_dir=only, record_mode="none", upstream=upstream.base_url) as proxy,
+    ):
         code, output, results = run_node_suite(proxy.url, name_pattern="createAndPoll")
         assert upstream.requests == []
     assert code == 0, output

@@ -39,7 +39,7 @@ def test_the_header_names_the_cassette_when_the_url_does_not() -> None:
     ["../escape", "a/../../b", "%2E%2E/x", "/etc/passwd", "%2Fetc%2Fpasswd", "C:/x", "a\\b", "", "a%00b"],
 )
 def test_names_that_leave_the_folder_are_refused(raw: str) -> None:
-    with pytest.raises(CassetteNameError, match="cassette name|empty"):
+    with pytest.raises(CassetteNameError, match=r"cassette name|empty"):
         cassette_name(raw)
 
 

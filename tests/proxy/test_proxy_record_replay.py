@@ -64,7 +64,10 @@ def test_recorded_through_the_proxy_replays_offline_with_the_same_results(
 
 
 def test_secrets_the_client_sends_never_reach_disk(start_proxy: ProxyFactory, tmp_path: Path) -> None:
-    with StubAPI(event_pause=0) as upstream, start_proxy(record_mode="rewrite", upstream=upstream.base_url) as proxy:
+    with (
+        StubAPI(event_pause=0) as upstream,
+        start_proxy(record_mode="rewrite", upstream=upstream.base_url) as proxy,
+    ):
         client = _client(proxy.base_url("secrets"))
         client.beta.assistants.retrieve("asst_1")
         list(client.beta.threads.runs.create(thread_id="t", assistant_id="a", stream=True))
@@ -80,9 +83,12 @@ def test_secrets_the_client_sends_never_reach_disk(start_proxy: ProxyFactory, tm
 
 
 def test_api_key_option_replaces_the_clients_key_upstream(start_proxy: ProxyFactory) -> None:
-    with StubAPI() as upstream, start_proxy(
-        record_mode="rewrite", upstream=upstream.base_url, api_key="sk-fromtheproxycommandline0000"
-    ) as proxy:
+    with (
+        StubAPI() as upstream,
+        start_proxy(
+            record_mode="rewrite", upstream=upstream.base_url, api_key="sk-fromtheproxycommandline0000"
+        ) as proxy,
+    ):
         _client(proxy.base_url("key")).beta.assistants.retrieve("asst_1")
     headers = {name.lower(): value for name, value in upstream.requests[0][2].items()}
     assert headers["authorization"] == "Bearer sk-fromtheproxycommandline0000"
@@ -156,7 +162,9 @@ def test_the_admin_api_reports_played_unused_recorded_and_findings(
     assert again.status_code == 404 and again.json()["error"]["type"] == "harness_unknown_cassette"
 
 
-def test_each_interaction_is_on_disk_as_soon_as_it_completes(start_proxy: ProxyFactory, tmp_path: Path) -> None:
+def test_each_interaction_is_on_disk_as_soon_as_it_completes(
+    start_proxy: ProxyFactory, tmp_path: Path
+) -> None:
     with StubAPI() as upstream, start_proxy(record_mode="rewrite", upstream=upstream.base_url) as proxy:
         client = _client(proxy.base_url("incremental"))
         client.beta.assistants.retrieve("asst_1")

@@ -56,7 +56,9 @@ def gated_upstream(gate: threading.Event) -> Iterator[str]:
         server.server_close()
 
 
-def test_recording_forwards_each_event_the_moment_it_arrives(start_proxy: ProxyFactory, tmp_path: Path) -> None:
+def test_recording_forwards_each_event_the_moment_it_arrives(
+    start_proxy: ProxyFactory, tmp_path: Path
+) -> None:
     gate = threading.Event()
     with gated_upstream(gate) as upstream, start_proxy(record_mode="rewrite", upstream=upstream) as proxy:
         url = proxy.base_url("gated") + "/threads/t/runs"

@@ -38,9 +38,10 @@ def test_the_committed_cassettes_are_there() -> None:
 
 def test_the_typescript_suite_replays_offline_as_recorded(start_proxy: ProxyFactory) -> None:
     before = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in CASSETTES.glob("*.yaml")}
-    with StubAPI() as upstream, start_proxy(
-        cassette_dir=CASSETTES, record_mode="none", upstream=upstream.base_url
-    ) as proxy:
+    with (
+        StubAPI() as upstream,
+        start_proxy(cassette_dir=CASSETTES, record_mode="none", upstream=upstream.base_url) as proxy,
+    ):
         code, output, results = run_node_suite(proxy.url)
         assert upstream.requests == []  # offline: nothing reached the upstream
     assert code == 0, output
@@ -50,7 +51,9 @@ def test_the_typescript_suite_replays_offline_as_recorded(start_proxy: ProxyFact
     assert by_name["streamed-run"]["status"] == status == "completed"
     assert by_name["streamed-run"]["text"] == text and text
     assert by_name["tool-outputs"]["statuses"] == ["requires_action", "completed"]
-    assert before == {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in CASSETTES.glob("*.yaml")}
+    assert before == {
+        path: hashlib.sha256(path.read_bytes()).hexdigest() for path in CASSETTES.glob("*.yaml")
+    }
 
 
 def test_the_typescript_suite_fails_on_a_changed_request(start_proxy: ProxyFactory, tmp_path) -> None:  # type: ignore[no-untyped-def]
