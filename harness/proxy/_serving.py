@@ -16,6 +16,9 @@ from harness.proxy._config import ProxyConfig
 from harness.proxy._session import Accepts
 from harness.recording._recorder import Checker
 
+REPLAY_ONLY_ORIGIN = "http://127.0.0.1:9"
+"""The upstream of a replay-only proxy without ``--upstream``: never contacted (port 9 is discard)."""
+
 
 @dataclass(frozen=True)
 class RunningProxy:
@@ -25,7 +28,8 @@ class RunningProxy:
         url: The proxy's root, e.g. ``"http://127.0.0.1:54321"``; clients use
             ``f"{url}/cassettes/<name>/v1"`` as their base URL.
         port: The TCP port it listens on.
-        upstream: Where recordings are made (the embedded server's origin by default).
+        upstream: Where recordings are made, for messages (the embedded server by default, none when the
+            record mode is ``none`` and no upstream was given).
         state: The proxy's cassettes and counters.
     """
 
@@ -76,11 +80,17 @@ def serve_proxy(
     import uvicorn
 
     with contextlib.ExitStack() as stack:
-        if config.upstream is None:
+        upstream = config.upstream
+        if config.upstream is None and config.record_mode == "none":
+            # Replay only: nothing is ever sent; recorded URIs keep a placeholder host (not matched).
+            config = dataclasses.replace(config, upstream=REPLAY_ONLY_ORIGIN)
+            upstream = "none (replay only)"
+        elif config.upstream is None:
             from harness.server import serve_in_thread
 
             embedded = stack.enter_context(serve_in_thread())
             config = dataclasses.replace(config, upstream=f"http://127.0.0.1:{embedded.port}")
+            upstream = f"{config.upstream} (embedded server)"
         check, accepts = _checker(config)
         state = ProxyState(config, check=check, accepts=accepts, report=report)
         app = create_proxy_app(state)
@@ -100,9 +110,7 @@ def serve_proxy(
             time.sleep(0.005)
         bound = server.servers[0].sockets[0].getsockname()[1]
         try:
-            yield RunningProxy(
-                url=f"http://{host}:{bound}", port=bound, upstream=str(config.upstream), state=state
-            )
+            yield RunningProxy(url=f"http://{host}:{bound}", port=bound, upstream=str(upstream), state=state)
         finally:
             server.should_exit = True
             thread.join(timeout=15)

@@ -111,9 +111,9 @@ class CassetteSession:
             path,
             record_mode=record_mode,
             redactor=redactor,
-            rerecord_hint=f"harness proxy --record-mode once (after deleting {path})"
-            if record_mode == "none"
-            else "harness proxy --record-mode new_episodes",
+            rerecord_hint="harness proxy --record-mode new_episodes (or rewrite, to start it over)"
+            if path.is_file()
+            else "harness proxy --record-mode once",
         )
         self.findings: list[Finding] = []
         self.unmatched: list[str] = []
