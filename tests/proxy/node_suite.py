@@ -39,7 +39,7 @@ def node_ready() -> str:
 
 
 def run_node_suite(
-    proxy_url: str, *, name_pattern: str | None = None
+    proxy_url: str, *, name_pattern: str | None = None, api_key: str | None = None
 ) -> tuple[int, str, list[dict[str, Any]]]:
     """Run the example's tests against ``proxy_url``; returns the exit code, the output and the results
     each test wrote to ``$HARNESS_RESULTS``."""
@@ -50,6 +50,8 @@ def run_node_suite(
     command.append("test/")
     env = {key: value for key, value in os.environ.items() if not key.startswith("OPENAI_")}
     env["HARNESS_PROXY"] = proxy_url
+    if api_key:
+        env["OPENAI_API_KEY"] = api_key
     with tempfile.TemporaryDirectory() as folder:
         env["HARNESS_RESULTS"] = str(Path(folder) / "results.jsonl")
         done = subprocess.run(command, cwd=EXAMPLE, env=env, capture_output=True, text=True, timeout=300)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,27 @@ def test_the_typescript_suite_fails_on_a_changed_request(start_proxy: ProxyFacto
     assert "harness_unmatched_request" in output or "400" in output
     if "capital of" not in output:
         pytest.fail(f"the failure should show the request and its difference:\n{output[-3000:]}")
+
+
+def test_the_typescript_suite_records_through_the_proxy_then_replays(
+    start_proxy: ProxyFactory, tmp_path: Path
+) -> None:
+    from harness.cli import main
+
+    folder = tmp_path / "recorded"
+    secret = "sk-typescriptclientsecret000000000000"
+    with start_proxy(cassette_dir=folder, record_mode="rewrite") as proxy:  # the embedded server
+        code, output, recorded = run_node_suite(proxy.url, api_key=secret)
+    assert code == 0, output
+    written = sorted(path.name for path in folder.glob("*.yaml"))
+    assert written == ["create-and-poll.yaml", "streamed-run.yaml", "tool-outputs.yaml"]
+    assert all(secret not in path.read_text() for path in folder.glob("*.yaml"))
+    assert main(["verify", str(folder)]) == 0
+    with (
+        StubAPI() as upstream,
+        start_proxy(cassette_dir=folder, record_mode="none", upstream=upstream.base_url) as proxy,
+    ):
+        code, output, replayed = run_node_suite(proxy.url, api_key=secret)
+        assert upstream.requests == []
+    assert code == 0, output
+    assert replayed == recorded
