@@ -200,3 +200,18 @@ def test_new_episodes_appends_what_is_not_recorded(start_proxy: ProxyFactory, tm
     document = (tmp_path / "cassettes" / "episodes.yaml").read_text()
     assert "asst_1" in document and "asst_9" in document
     json.dumps(verdict)
+
+
+def test_a_client_with_a_fixed_base_url_names_its_cassette_in_a_header(
+    start_proxy: ProxyFactory, tmp_path: Path
+) -> None:
+    with StubAPI() as upstream, start_proxy(record_mode="once", upstream=upstream.base_url) as proxy:
+        client = openai.OpenAI(
+            base_url=f"{proxy.url}/v1",
+            api_key="sk-test",
+            default_headers={"x-harness-cassette": "fixed/base-url"},
+        )
+        client.beta.assistants.retrieve("asst_1")
+    text = (tmp_path / "cassettes" / "fixed" / "base-url.yaml").read_text()
+    assert "/v1/assistants/asst_1" in text
+    assert "x-harness-cassette" not in text
