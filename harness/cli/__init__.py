@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 from harness._errors import HarnessError
 
-_COMMANDS = ("_verify", "_show", "_contracts", "_serve", "_fuzz", "_demo")
+_COMMANDS = ("_verify", "_show", "_contracts", "_serve", "_fuzz", "_demo", "_proxy")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -3,7 +3,9 @@
 Compared: method, path, query (as a sorted multiset) and the body — JSON canonically (key order and
 whitespace ignored), multipart uploads by field names and a digest of each part, anything else by a
 digest of its bytes. Not compared: scheme, host and port (a cassette recorded against one base URL
-replays against another) and headers. Each request reduces to a hashable :class:`RequestKey`, so a
+replays against another) and headers. A top-level ``"stream": false`` counts as absent — it is the API's
+default, which the Python SDK's polling helpers send and the TypeScript SDK's leave out — so one cassette
+replays to every SDK. Each request reduces to a hashable :class:`RequestKey`, so a
 lookup costs the same in a cassette of ten interactions or of ten thousand.
 """
 
@@ -59,6 +61,8 @@ def canonical_body(body: Any, content_type: str = "") -> str:
         document = json.loads(raw)
     except ValueError:
         return "sha256:" + hashlib.sha256(raw).hexdigest()
+    if isinstance(document, dict) and document.get("stream") is False:
+        document = {key: value for key, value in document.items() if key != "stream"}
     return "json:" + json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
