@@ -1,6 +1,6 @@
 """Cassettes: the recorded interactions of one test, their lookup, and their safe storage.
 
-The file format is vcrpy's (see :mod:`harness.recording._yaml`); what this module adds is the
+The file format is vcrpy's (see :mod:`harness._yaml`); what this module adds is the
 behaviour around it:
 
 - lookup by :class:`~harness.recording._matching.RequestKey` in constant time;
@@ -22,10 +22,10 @@ from typing import Any
 
 from harness._encoding import decode_content
 from harness._errors import HarnessError
+from harness._yaml import FORMAT_VERSION, dump_json, dump_yaml, load_document, serializer_for
 from harness.recording._config import RecordMode
 from harness.recording._matching import RequestKey, describe_difference, request_key, similarity
 from harness.recording._redaction import Redactor
-from harness.recording._yaml import FORMAT_VERSION, dump_json, dump_yaml, load_document, serializer_for
 
 
 class CassetteError(HarnessError):
