@@ -273,10 +273,14 @@ class Cassette:
         headers = {name: list(values) for name, values in headers.items()}
         encoding = headers_get(headers, "content-encoding")
         try:
-            decoded: bytes | None = decode_content(body, encoding)
-        except ValueError:
-            decoded = None  # an encoding we cannot undo: store the body as it came, header included
-        if decoded is not None and encoding and encoding.lower() != "identity":
+            decoded = decode_content(body, encoding)
+        except ValueError as error:  # bytes that cannot be scrubbed are never stored
+            raise CassetteError(
+                f"cannot record {interaction.request.get('method')} {interaction.request.get('uri')} "
+                f"into {self.path}: {error}. Nothing of this response was stored; install the module "
+                "named, or have the client send `Accept-Encoding: identity`"
+            ) from None
+        if encoding and encoding.lower() != "identity":
             body = decoded
             headers = {
                 name: values
