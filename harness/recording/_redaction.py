@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from harness._errors import HarnessError
 from harness.recording._config import RedactionRules
-from harness.recording._stream_redaction import scrub_stream
+from harness.recording._stream_redaction import scrub_pieces, scrub_stream
 
 REDACTED = "REDACTED"
 
@@ -49,10 +49,6 @@ SECRET_RESPONSE_HEADERS: frozenset[str] = frozenset(
 SECRET_QUERY_PARAMETERS: tuple[str, ...] = ("api-key", "api_key", "apikey", "key", "access_token", "token")
 """Query parameters (in URLs) whose values are replaced whatever they hold."""
 
-_QUERY = re.compile(
-    r"(?i)([?&;](?:" + "|".join(re.escape(name) for name in SECRET_QUERY_PARAMETERS) + r")=)"
-    r"(?!" + REDACTED + r"(?:[&#;]|$))[^&#;]*"
-)
 
 # (pattern, replacement). Each replacement no longer matches its pattern, or maps to itself, so that
 # scrubbing twice gives what scrubbing once gave.
@@ -61,6 +57,13 @@ _BUILTIN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(?i)\bbearer\s+(?!REDACTED\b)[A-Za-z0-9._~+/=\-]{8,}", "Bearer " + REDACTED),
     (r"(?<![A-Za-z0-9])org-[A-Za-z0-9]{16,}", "org-" + REDACTED),
     (r"(?<![A-Za-z0-9])proj_[A-Za-z0-9]{16,}", "proj_" + REDACTED),
+    # The value of a secret query parameter, in a URL or wherever a body quotes one.
+    (
+        "(?i)(?:"
+        + "|".join(f"(?<=[?&;]{re.escape(name)}=)" for name in SECRET_QUERY_PARAMETERS)
+        + r")(?!REDACTED(?:[&#;\s\"'<>\\]|$))[^&#;\s\"'<>\\]+",
+        REDACTED,
+    ),
     # JWT-shaped: a base64url header and payload (both JSON objects, so both start "eyJ"), a signature.
     (r"(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*", "jwt-" + REDACTED),
 )
@@ -111,20 +114,24 @@ class Redactor:
             value = pattern.sub(replacement, value)
         return value
 
+    def pieces(self, values: Sequence[str]) -> list[str]:
+        """Scrub the text that ``values`` make when joined (the deltas of a stream), piece by piece.
+
+        Every piece that carries part of a match is edited, and the result joins up to
+        ``text("".join(values))``.
+        """
+        return scrub_pieces(values, self._patterns)
+
     def binary(self, value: bytes) -> bytes:
         """Scrub every secret-looking run of bytes of ``value`` (a body that is not UTF-8 text)."""
         for pattern, replacement in self._byte_patterns:
             value = pattern.sub(replacement, value)
         return value
 
-    def uri(self, value: str) -> str:
-        """Scrub a URL: the values of secret query parameters, and every pattern."""
-        return self.text(_QUERY.sub(r"\1" + REDACTED, value))
-
     def request(self, request: dict[str, Any]) -> dict[str, Any]:
         """A scrubbed copy of a stored request (``method``, ``uri``, ``body``, ``headers``)."""
         scrubbed = dict(request)
-        scrubbed["uri"] = self.uri(str(request.get("uri", "")))
+        scrubbed["uri"] = self.text(str(request.get("uri", "")))
         scrubbed["headers"] = self._headers(request.get("headers") or {}, self._request_headers)
         scrubbed["body"] = self._body(request.get("body"))
         return scrubbed

@@ -187,4 +187,3 @@ def test_a_deeply_nested_body_is_a_finding_not_a_traceback(tmp_path: Path) -> No
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "deep_body.yaml:0" in result.stdout
-
