@@ -50,19 +50,19 @@ SECRET_QUERY_PARAMETERS: tuple[str, ...] = ("api-key", "api_key", "apikey", "key
 """Query parameters (in URLs) whose values are replaced whatever they hold."""
 
 
-# (pattern, replacement). Each replacement no longer matches its pattern, or maps to itself, so that
-# scrubbing twice gives what scrubbing once gave.
+# (pattern, replacement template). Each replacement no longer matches its pattern, or maps to itself, so
+# that scrubbing twice gives what scrubbing once gave.
 _BUILTIN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{16,}", "sk-" + REDACTED),
     (r"(?i)\bbearer\s+(?!REDACTED\b)[A-Za-z0-9._~+/=\-]{8,}", "Bearer " + REDACTED),
     (r"(?<![A-Za-z0-9])org-[A-Za-z0-9]{16,}", "org-" + REDACTED),
     (r"(?<![A-Za-z0-9])proj_[A-Za-z0-9]{16,}", "proj_" + REDACTED),
-    # The value of a secret query parameter, in a URL or wherever a body quotes one.
+    # The value of a secret query parameter, in a URL or wherever a header or body quotes one.
     (
-        "(?i)(?:"
-        + "|".join(f"(?<=[?&;]{re.escape(name)}=)" for name in SECRET_QUERY_PARAMETERS)
-        + r")(?!REDACTED(?:[&#;\s\"'<>\\]|$))[^&#;\s\"'<>\\]+",
-        REDACTED,
+        r"(?i)([?&;](?:"
+        + "|".join(re.escape(name) for name in SECRET_QUERY_PARAMETERS)
+        + r")=)(?!REDACTED(?:[&#;\s\"'<>\\]|$))[^&#;\s\"'<>\\]+",
+        r"\1" + REDACTED,
     ),
     # JWT-shaped: a base64url header and payload (both JSON objects, so both start "eyJ"), a signature.
     (r"(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*", "jwt-" + REDACTED),

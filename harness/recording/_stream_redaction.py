@@ -4,8 +4,8 @@ A model that streams a key token by token sends ``"sk-"``, ``"proj-"`` and the r
 ``thread.message.delta`` events; no single event holds a match. :func:`scrub_stream` joins the pieces
 that build one text (per message and content index) or one tool-call argument string (per step and call
 index), finds the matches in the whole, and edits every piece that carries part of a match: the piece
-where a match starts gets the replacement, the others lose their share. The scrubbed pieces therefore
-add up to the scrubbed whole, which is what the completed event (scrubbed as a whole) carries.
+where a match starts gets the whole replacement, the others lose their share. The scrubbed pieces
+therefore add up to the scrubbed whole, which is what the completed event (scrubbed as a whole) carries.
 """
 
 from __future__ import annotations
@@ -119,7 +119,7 @@ def scrub_pieces(values: Sequence[str], patterns: Patterns) -> list[str]:
                     continue
                 out.append(whole[position : max(match.start(), start)])
                 if match.start() >= start:
-                    out.append(replacement)
+                    out.append(match.expand(replacement))
                 position = min(match.end(), end)
             out.append(whole[position:end])
             edited.append("".join(out))

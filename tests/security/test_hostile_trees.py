@@ -100,6 +100,10 @@ def test_a_fifo_named_directly_is_a_usage_error_and_skipped_in_walks(tmp_path: P
     named = verify(fifo, cwd=tmp_path)
     assert named.returncode == 2, named.stdout + named.stderr
     assert "is a FIFO (named pipe), not a file" in named.stderr
+    shown = subprocess.run(
+        [sys.executable, "-m", "harness", "show", str(fifo)], capture_output=True, text=True, timeout=60
+    )
+    assert shown.returncode == 2 and "is not a regular file" in shown.stderr
     cassette(tmp_path / "good.yaml")
     walked = verify(tmp_path, cwd=tmp_path)
     assert walked.returncode == 0, walked.stdout + walked.stderr
