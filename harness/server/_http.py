@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
@@ -114,6 +117,27 @@ async def json_body(request: Request) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise bad_request("Invalid type for body: expected an object.", code="invalid_type")
     return body
+
+
+@contextlib.asynccontextmanager
+async def form_body(request: Request) -> AsyncIterator[FormData]:
+    """The request's multipart (or urlencoded) form, closed after the block; 400 when it is malformed.
+
+    Which exception a malformed form raises depends on the Starlette and python-multipart versions (an
+    ``HTTPException`` in recent ones, the parser's own errors in older ones), so any of them is the 400.
+    """
+    try:
+        form = await request.form()
+    except Exception as error:
+        detail = getattr(error, "detail", None) or str(error) or type(error).__name__
+        raise bad_request(
+            f"Could not parse the multipart form of your request ({detail}). Send the file as a "
+            "multipart/form-data body with a 'file' part and a 'purpose' field."
+        ) from None
+    try:
+        yield form
+    finally:
+        await form.close()
 
 
 def respond(body: Any, status: int = 200) -> JSONResponse:
