@@ -187,3 +187,14 @@ def test_a_deeply_nested_body_is_a_finding_not_a_traceback(tmp_path: Path) -> No
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     assert "deep_body.yaml:0" in result.stdout
+
+
+def test_a_hostile_drift_baseline_is_a_usage_error_and_runs_nothing(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    baseline = apply_cassette(tmp_path, marker).rename(tmp_path / "baseline.yaml")
+    laughs = tmp_path / "laughs.yaml"
+    laughs.write_bytes(BILLION_LAUGHS.read_bytes())
+    result = harness_cli("verify", "--baseline", baseline, laughs)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "baseline.yaml is not valid YAML: line 1: the tag !!python/object/apply:os.system" in result.stderr
+    assert not marker.exists()
