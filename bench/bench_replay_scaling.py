@@ -21,8 +21,8 @@ import vcr
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import table
 
+from harness._yaml import dump_yaml
 from harness.recording import Recorder, RecorderConfig
-from harness.recording._yaml import dump_yaml
 
 SIZES = (10, 1_000, 10_000)
 SAMPLE = 200

@@ -1,7 +1,10 @@
 """Content encodings: undoing ``Content-Encoding`` on a stored or received body.
 
 Shared by the recorder (which stores bodies decoded) and the cassette readers of ``harness verify``
-(which meet gzip bodies stored as binary). Standard library only; ``br`` needs a brotli module.
+(which meet gzip bodies stored as binary). gzip and deflate need only the standard library; ``zstd``
+needs Python 3.14's ``compression.zstd`` or the ``zstandard`` module, ``br`` a brotli module — the same
+modules that make httpx ask for those encodings. A body that cannot be decoded raises ``ValueError``: the
+recorder then refuses to store it rather than store bytes it cannot scrub.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ import zlib
 
 
 def decode_content(body: bytes, content_encoding: str | None) -> bytes:
-    """Undo ``Content-Encoding`` (gzip, deflate, br when a brotli module is installed).
+    """Undo ``Content-Encoding`` (gzip, deflate, zstd and br when their modules are installed).
 
     Bodies that are already decoded (a recorder that stored what the client saw while keeping the
-    header) are returned unchanged: gzip is recognised by its magic bytes, deflate and br by trying.
+    header) are returned unchanged: gzip and zstd are recognised by their magic bytes, deflate and br by
+    trying, and only text (UTF-8) is taken for already decoded.
 
     Raises:
-        ValueError: The body claims an encoding it does not have, or br without a brotli module.
+        ValueError: The body claims an encoding it does not have, or needs a module that is missing.
     """
     if not content_encoding or not body:
         return body
@@ -31,13 +35,58 @@ def decode_content(body: bytes, content_encoding: str | None) -> bytes:
                     body = gzip.decompress(body)
                 except (OSError, EOFError, zlib.error) as error:
                     raise ValueError(f"the gzip-encoded body does not decompress: {error}") from error
+            else:
+                _already_decoded(body, coding)
         elif coding == "deflate":
             body = _inflate(body)
         elif coding == "br":
             body = _unbrotli(body)
+        elif coding == "zstd":
+            body = _unzstd(body)
         else:
-            raise ValueError(f"unknown Content-Encoding {coding!r}; expected gzip, deflate, br or identity")
+            raise ValueError(
+                f"unknown Content-Encoding {coding!r}; expected gzip, deflate, br, zstd or identity"
+            )
     return body
+
+
+def _already_decoded(body: bytes, coding: str, why: str = "") -> bytes:
+    """``body`` when it is text a client already decoded; else the error that it cannot be decoded."""
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"the {coding}-encoded body does not decompress{why}") from None
+    return body
+
+
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+
+
+def _unzstd(body: bytes) -> bytes:
+    if body[:4] != _ZSTD_MAGIC:
+        return _already_decoded(body, "zstd")
+    try:
+        from compression import zstd  # type: ignore[import-not-found,unused-ignore]  # Python 3.14+
+
+        try:
+            result: bytes = zstd.decompress(body)
+        except zstd.ZstdError as error:
+            raise ValueError(f"the zstd-encoded body does not decompress: {error}") from error
+        return result
+    except ImportError:
+        pass
+    try:
+        import zstandard  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        raise ValueError(
+            "the body is zstd-encoded and no zstd module is installed (Python 3.14's compression.zstd, "
+            "or `pip install zstandard`)"
+        ) from None
+    try:
+        decoded: bytes = zstandard.ZstdDecompressor().decompressobj().decompress(body)
+    except zstandard.ZstdError as error:
+        raise ValueError(f"the zstd-encoded body does not decompress: {error}") from error
+    return decoded
 
 
 def _inflate(body: bytes) -> bytes:
@@ -46,7 +95,7 @@ def _inflate(body: bytes) -> bytes:
             return zlib.decompress(body, wbits)
         except zlib.error:
             continue
-    return body
+    return _already_decoded(body, "deflate")
 
 
 def _unbrotli(body: bytes) -> bytes:
@@ -56,13 +105,9 @@ def _unbrotli(body: bytes) -> bytes:
         try:
             import brotlicffi as brotli  # type: ignore[import-not-found]
         except ImportError:
-            if body[:1] in (b"{", b"[", b"e", b"d", b":"):
-                return body  # already decoded text
-            raise ValueError(
-                "the body is br-encoded and no brotli module is installed; run `pip install brotli`"
-            ) from None
+            return _already_decoded(body, "br", " and no brotli module is installed (`pip install brotli`)")
     try:
         result: bytes = brotli.decompress(body)
-    except Exception:  # brotli raises its own error type; an undecodable body is probably decoded text
-        return body
+    except Exception:  # brotli raises its own error type; decoded text does not decompress either
+        return _already_decoded(body, "br")
     return result

@@ -41,7 +41,9 @@ def run(args: argparse.Namespace) -> int:
 
     path: Path = args.cassette
     if not path.is_file():
-        what = "is a folder" if path.is_dir() else "does not exist"
+        what = "does not exist"
+        if path.exists():
+            what = "is a folder" if path.is_dir() else "is not a regular file (a FIFO, socket or device?)"
         raise HarnessError(f"{path} {what}; expected one cassette file (.yaml, .yml or .json)")
     if args.color is None:
         console = Console(highlight=False)

@@ -1,6 +1,6 @@
 """Cassettes: the recorded interactions of one test, their lookup, and their safe storage.
 
-The file format is vcrpy's (see :mod:`harness.recording._yaml`); what this module adds is the
+The file format is vcrpy's (see :mod:`harness._yaml`); what this module adds is the
 behaviour around it:
 
 - lookup by :class:`~harness.recording._matching.RequestKey` in constant time;
@@ -22,10 +22,10 @@ from typing import Any
 
 from harness._encoding import decode_content
 from harness._errors import HarnessError
+from harness._yaml import FORMAT_VERSION, dump_json, dump_yaml, load_document, serializer_for
 from harness.recording._config import RecordMode
 from harness.recording._matching import RequestKey, describe_difference, request_key, similarity
 from harness.recording._redaction import Redactor
-from harness.recording._yaml import FORMAT_VERSION, dump_json, dump_yaml, load_document, serializer_for
 
 
 class CassetteError(HarnessError):
@@ -273,10 +273,14 @@ class Cassette:
         headers = {name: list(values) for name, values in headers.items()}
         encoding = headers_get(headers, "content-encoding")
         try:
-            decoded: bytes | None = decode_content(body, encoding)
-        except ValueError:
-            decoded = None  # an encoding we cannot undo: store the body as it came, header included
-        if decoded is not None and encoding and encoding.lower() != "identity":
+            decoded = decode_content(body, encoding)
+        except ValueError as error:  # bytes that cannot be scrubbed are never stored
+            raise CassetteError(
+                f"cannot record {interaction.request.get('method')} {interaction.request.get('uri')} "
+                f"into {self.path}: {error}. Nothing of this response was stored; install the module "
+                "named, or have the client send `Accept-Encoding: identity`"
+            ) from None
+        if encoding and encoding.lower() != "identity":
             body = decoded
             headers = {
                 name: values

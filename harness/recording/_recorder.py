@@ -82,9 +82,11 @@ class Recorder:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        for tee in self._tees:
-            tee.finish()  # responses the code under test never closed: keep what was received
-        self._stack.close()
+        try:
+            for tee in self._tees:
+                tee.finish()  # responses the code under test never closed: keep what was received
+        finally:
+            self._stack.close()  # even when a response cannot be stored (an undecodable body)
 
     # -- the exchange the transport patch talks to ------------------------------------------------
 

@@ -4,32 +4,68 @@ Every interaction passes through :class:`Redactor` before it is stored, and agai
 cassette is loaded and when a live request is matched against the recording, so both sides of a
 comparison are scrubbed the same way. Built-in rules cover the credentials the OpenAI SDK sends and the
 account identifiers the API returns; :class:`~harness.recording.RedactionRules` adds a project's own.
+
+What is scrubbed, by default (the README's "Secrets never reach disk" lists the same):
+
+- the values of the headers in :data:`SECRET_REQUEST_HEADERS` and :data:`SECRET_RESPONSE_HEADERS`;
+- the values of the query parameters in :data:`SECRET_QUERY_PARAMETERS`;
+- every match of the built-in patterns (``sk-…`` keys, ``Bearer …`` tokens, ``org-…`` and ``proj_…``
+  identifiers, JWT-shaped tokens) in the URL, the reason phrase, every other header value and the
+  bodies — text bodies as text, other bodies (non-UTF-8 uploads, multipart parts) as bytes;
+- in event streams, the text and tool-call arguments that the deltas build, checked as a whole: every
+  delta that carries part of a match is scrubbed, so the scrubbed deltas still add up to the scrubbed
+  whole.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from harness._errors import HarnessError
 from harness.recording._config import RedactionRules
+from harness.recording._stream_redaction import scrub_pieces, scrub_stream
 
 REDACTED = "REDACTED"
 
 SECRET_REQUEST_HEADERS: frozenset[str] = frozenset(
-    {"authorization", "api-key", "openai-organization", "openai-project", "cookie", "proxy-authorization"}
+    {
+        "authorization",
+        "api-key",
+        "x-api-key",
+        "openai-organization",
+        "openai-project",
+        "cookie",
+        "proxy-authorization",
+    }
 )
-SECRET_RESPONSE_HEADERS: frozenset[str] = frozenset({"set-cookie", "openai-organization", "openai-project"})
+"""Request headers whose values are replaced whatever they hold."""
+SECRET_RESPONSE_HEADERS: frozenset[str] = frozenset(
+    {"set-cookie", "openai-organization", "openai-project", "api-key", "x-api-key"}
+)
+"""Response headers whose values are replaced whatever they hold."""
+SECRET_QUERY_PARAMETERS: tuple[str, ...] = ("api-key", "api_key", "apikey", "key", "access_token", "token")
+"""Query parameters (in URLs) whose values are replaced whatever they hold."""
 
-# (pattern, replacement). Each replacement no longer matches its pattern, or maps to itself, so that
-# scrubbing twice gives what scrubbing once gave.
+
+# (pattern, replacement template). Each replacement no longer matches its pattern, or maps to itself, so
+# that scrubbing twice gives what scrubbing once gave.
 _BUILTIN_PATTERNS: tuple[tuple[str, str], ...] = (
     (r"(?<![A-Za-z0-9])sk-[A-Za-z0-9_\-]{16,}", "sk-" + REDACTED),
     (r"(?i)\bbearer\s+(?!REDACTED\b)[A-Za-z0-9._~+/=\-]{8,}", "Bearer " + REDACTED),
     (r"(?<![A-Za-z0-9])org-[A-Za-z0-9]{16,}", "org-" + REDACTED),
     (r"(?<![A-Za-z0-9])proj_[A-Za-z0-9]{16,}", "proj_" + REDACTED),
+    # The value of a secret query parameter, in a URL or wherever a header or body quotes one.
+    (
+        r"(?i)([?&;](?:"
+        + "|".join(re.escape(name) for name in SECRET_QUERY_PARAMETERS)
+        + r")=)(?!REDACTED(?:[&#;\s\"'<>\\]|$))[^&#;\s\"'<>\\]+",
+        r"\1" + REDACTED,
+    ),
+    # JWT-shaped: a base64url header and payload (both JSON objects, so both start "eyJ"), a signature.
+    (r"(?<![A-Za-z0-9_\-])eyJ[A-Za-z0-9_\-]{4,}\.eyJ[A-Za-z0-9_\-]{4,}\.[A-Za-z0-9_\-]*", "jwt-" + REDACTED),
 )
 
 
@@ -67,11 +103,28 @@ class Redactor:
                     "fix it in the ini file"
                 ) from None
         self._patterns = tuple(patterns)
+        self._byte_patterns = tuple(
+            (_bytes_pattern(pattern), replacement.encode("utf-8")) for pattern, replacement in patterns
+        )
         self._json_paths = tuple(_compile_path(path) for path in rules.json_paths)
 
     def text(self, value: str) -> str:
         """Scrub every secret-looking substring of ``value``."""
         for pattern, replacement in self._patterns:
+            value = pattern.sub(replacement, value)
+        return value
+
+    def pieces(self, values: Sequence[str]) -> list[str]:
+        """Scrub the text that ``values`` make when joined (the deltas of a stream), piece by piece.
+
+        Every piece that carries part of a match is edited, and the result joins up to
+        ``text("".join(values))``.
+        """
+        return scrub_pieces(values, self._patterns)
+
+    def binary(self, value: bytes) -> bytes:
+        """Scrub every secret-looking run of bytes of ``value`` (a body that is not UTF-8 text)."""
+        for pattern, replacement in self._byte_patterns:
             value = pattern.sub(replacement, value)
         return value
 
@@ -86,6 +139,9 @@ class Redactor:
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
         """A scrubbed copy of a stored response (``status``, ``headers``, ``body.string``)."""
         scrubbed = dict(response)
+        status = response.get("status")
+        if isinstance(status, dict) and status.get("message") is not None:
+            scrubbed["status"] = {**status, "message": self.text(str(status["message"]))}
         scrubbed["headers"] = self._headers(response.get("headers") or {}, self._response_headers)
         body = dict(response.get("body") or {})
         body["string"] = self._body(body.get("string"))
@@ -109,13 +165,15 @@ class Redactor:
             try:
                 text = body.decode("utf-8")
             except UnicodeDecodeError:
-                return body  # binary uploads: nothing text-like to scrub
+                return self.binary(body)  # binary uploads, multipart parts: scrubbed as bytes
             return self._text_body(text).encode("utf-8")
         if isinstance(body, str):
             return self._text_body(body)
         return body
 
     def _text_body(self, text: str) -> str:
+        if "data:" in text and "delta" in text:
+            text = scrub_stream(text, self._patterns)
         text = self.text(text)
         if not self._json_paths:
             return text
@@ -152,6 +210,15 @@ class Redactor:
         if not changed:
             return text
         return json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+
+
+def _bytes_pattern(pattern: re.Pattern[str]) -> re.Pattern[bytes]:
+    """The bytes twin of a text pattern, so that a body that is not UTF-8 is scrubbed too."""
+    try:
+        return re.compile(pattern.pattern.encode("utf-8"), pattern.flags & ~re.UNICODE)
+    except (re.error, ValueError):
+        # A pattern that only makes sense on text (\N{...}, \p...): match its UTF-8 bytes literally.
+        return re.compile(re.escape(pattern.pattern.encode("utf-8")))
 
 
 def _replace_at(node: Any, path: tuple[str, ...], replace: Callable[[Any], Any]) -> Any:

@@ -17,6 +17,7 @@ to every request (or the first ``times`` requests).
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 
@@ -64,25 +65,26 @@ class FaultConfig:
             name = name.strip().lower()
             try:
                 if not value and name.isdigit():
-                    status = int(name)
-                    if not 400 <= status <= 599:
-                        raise ValueError
+                    status = _status(name)
                 elif name == "status":
-                    status = int(value)
+                    status = _status(value)
                 elif name == "retry-after":
                     retry_after = float(value)
+                    if not math.isfinite(retry_after) or not 0 <= retry_after <= 86_400:
+                        raise ValueError
                 elif name == "times":
-                    times = int(value)
+                    times = _count(value)
                 elif name == "cut-after":
-                    cut_after = int(value)
+                    cut_after = _count(value)
                 elif name == "slow":
-                    slow_ms = int(value)
+                    slow_ms = _count(value)
                 else:
                     raise ValueError
             except ValueError:
                 raise ValueError(
-                    f"invalid fault item {item!r} in {spec!r}: expected a 4xx/5xx status, 'retry-after=S', "
-                    "'times=N', 'cut-after=N' or 'slow=MS', separated by ';'"
+                    f"invalid fault item {item!r} in {spec!r}: expected a 4xx/5xx status ('429' or "
+                    "'status=429'), 'retry-after=S' (0 to 86400 seconds), 'times=N', 'cut-after=N' "
+                    "or 'slow=MS' (whole numbers, 0 or more), separated by ';'"
                 ) from None
         return cls(status=status, retry_after=retry_after, times=times, cut_after=cut_after, slow_ms=slow_ms)
 
@@ -106,6 +108,20 @@ class FaultConfig:
                 type="server_error",
             )
         return ApiError(status, f"Injected fault with status {status}.")
+
+
+def _status(text: str) -> int:
+    status = int(text)
+    if not 400 <= status <= 599:
+        raise ValueError
+    return status
+
+
+def _count(text: str) -> int:
+    count = int(text)
+    if count < 0 or count > 10**9:
+        raise ValueError
+    return count
 
 
 class FaultCounter:

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from harness.server import _requests as rq
 from harness.server import _validation as v
 from harness.server._errors import ApiError, bad_request, not_found
-from harness.server._http import json_body, respond, state
+from harness.server._http import form_body, json_body, respond, state
 from harness.server._model import rank
 from harness.server._state import Obj, deleted, list_body, paginate, public
 from harness.server._vectors import attach_file, create_vector_store, process, refresh, refresh_batch
@@ -20,7 +20,7 @@ from harness.server._vectors import attach_file, create_vector_store, process, r
 
 async def create_file(request: Request) -> Response:
     store = state(request).store
-    async with request.form() as form:
+    async with form_body(request) as form:
         upload = form.get("file")
         purpose = form.get("purpose")
         if purpose is None:

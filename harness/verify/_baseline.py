@@ -34,6 +34,7 @@ from pydantic import BaseModel
 
 from harness._errors import HarnessError
 from harness._findings import Finding
+from harness._yaml import load_yaml
 
 DEFAULT_BASELINE = Path("contracts/drift-baseline.yaml")
 """Where ``harness verify`` looks for the baseline, relative to the working directory."""
@@ -176,7 +177,7 @@ class Baseline:
             HarnessError: The file is missing or is not a baseline.
         """
         try:
-            document = yaml.safe_load(path.read_text(encoding="utf-8"))
+            document = load_yaml(path.read_text(encoding="utf-8"))
         except OSError as error:
             raise HarnessError(
                 f"cannot read the drift baseline {path}: {error.strerror or error}; "

@@ -19,6 +19,7 @@ import yaml
 from harness._encoding import decode_content
 from harness._errors import HarnessError
 from harness._findings import Finding
+from harness._yaml import UnsafeYamlError, load_json, load_yaml
 from harness.verify._recording import (
     Headers,
     RecordedInteraction,
@@ -27,7 +28,6 @@ from harness.verify._recording import (
     header,
     normalise_headers,
 )
-from harness.verify._yaml import load_yaml
 
 CASSETTE_SUFFIXES = (".yaml", ".yml", ".json")
 """File name endings :func:`read_recording` is tried on when a folder is walked."""
@@ -65,7 +65,18 @@ def read_recording(path: Path) -> Recording:
     except OSError as error:
         raise UnreadableRecording(f"cannot open {path}: {error.strerror or error}") from error
     try:
+        return _read(path, raw)
+    except (MemoryError, RecursionError) as error:
+        what = "memory" if isinstance(error, MemoryError) else "stack"
+        raise UnreadableRecording(f"{path} cannot be read: reading it ran out of {what}") from None
+
+
+def _read(path: Path, raw: bytes) -> Recording:
+    try:
         document = _parse(path, raw)
+    except UnsafeYamlError as error:
+        detail = " ".join(str(error).split())
+        raise UnreadableRecording(f"{path} is refused: {detail}") from error
     except (yaml.YAMLError, json.JSONDecodeError, UnicodeDecodeError) as error:
         kind = "JSON" if path.suffix.lower() == ".json" else "YAML"
         detail = " ".join(str(error).split())
@@ -90,7 +101,7 @@ def read_recording(path: Path) -> Recording:
 
 def _parse(path: Path, raw: bytes) -> Any:
     if path.suffix.lower() == ".json":
-        return json.loads(raw.decode("utf-8-sig"))
+        return load_json(raw.decode("utf-8-sig"))
     return load_yaml(raw)
 
 

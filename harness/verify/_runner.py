@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,8 +94,12 @@ def verify(
     interactions = 0
     events = 0
     unchecked: dict[str, int] = {}
-    for path, named in _cassettes(paths):
+    for path, named, problem in _cassettes(paths):
         name = _display(path)
+        if problem is not None:
+            files.append(name)
+            findings.append(Finding(kind="unreadable", severity="violation", message=problem, file=name))
+            continue
         try:
             recording = read_recording(path)
         except NotARecording as error:
@@ -114,7 +119,20 @@ def verify(
         if mode == "off":
             continue
         for interaction in recording.interactions:
-            check = check_interaction(interaction)
+            try:
+                check = check_interaction(interaction)
+            except (RecursionError, MemoryError) as error:
+                what = "memory" if isinstance(error, MemoryError) else "stack"
+                findings.append(
+                    Finding(
+                        kind="unreadable",
+                        severity="violation",
+                        message=f"checking this interaction ran out of {what}",
+                        file=name,
+                        interaction=interaction.index,
+                    )
+                )
+                continue
             if check.skipped is not None:
                 unchecked[check.skipped] = unchecked.get(check.skipped, 0) + 1
             events += len(check.events)
@@ -158,15 +176,24 @@ def cassette_files(paths: Sequence[Path]) -> list[Path]:
     Raises:
         HarnessError: A path does not exist.
     """
-    return [path for path, _ in _cassettes(paths)]
+    return [path for path, _, problem in _cassettes(paths) if problem is None]
 
 
 def _unreadable(name: str, error: Exception) -> Finding:
     return Finding(kind="unreadable", severity="violation", message=str(error), file=name)
 
 
-def _cassettes(paths: Sequence[Path]) -> Iterator[tuple[Path, bool]]:
-    """Each cassette file under ``paths`` in a stable order, with whether it was named explicitly."""
+def _cassettes(paths: Sequence[Path]) -> Iterator[tuple[Path, bool, str | None]]:
+    """Each cassette file under ``paths`` in a stable order, with whether it was named explicitly and,
+    for a folder that cannot be read, why (the path is then that folder).
+
+    Folders are walked following symbolic links, each real folder once (a link loop does not recurse);
+    FIFOs, sockets and devices met in a walk are skipped, and named directly they are a usage error,
+    since reading one could block forever.
+
+    Raises:
+        HarnessError: A path does not exist, or is not a regular file or a folder.
+    """
     for path in paths:
         if not path.exists():
             raise HarnessError(
@@ -174,14 +201,48 @@ def _cassettes(paths: Sequence[Path]) -> Iterator[tuple[Path, bool]]:
                 "(.yaml, .yml or .json)"
             )
         if path.is_dir():
-            for found in sorted(path.rglob("*")):
-                relative = found.relative_to(path)
-                if any(part.startswith(".") for part in relative.parts):
-                    continue
-                if found.is_file() and found.suffix.lower() in CASSETTE_SUFFIXES:
-                    yield found, False
+            yield from _walk(path, set())
+        elif path.is_file():
+            yield path, True, None
         else:
-            yield path, True
+            raise HarnessError(
+                f"{path} is {_kind(path)}, not a file: expected a cassette file or a folder of cassettes "
+                "(.yaml, .yml or .json)"
+            )
+
+
+def _kind(path: Path) -> str:
+    mode = path.stat().st_mode
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, bool, str | None]]:
+    try:
+        info = folder.stat()
+        if (info.st_dev, info.st_ino) in seen:
+            return  # a symbolic link back to a folder already walked
+        seen.add((info.st_dev, info.st_ino))
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        yield folder, False, f"cannot read the folder {folder}: {error.strerror or error}"
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        found = Path(entry.path)
+        try:
+            if entry.is_dir():
+                yield from _walk(found, seen)
+            elif entry.is_file() and found.suffix.lower() in CASSETTE_SUFFIXES:
+                yield found, False, None
+        except OSError as error:
+            yield found, False, f"cannot read {found}: {error.strerror or error}"
 
 
 def _display(path: Path) -> str:

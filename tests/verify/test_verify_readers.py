@@ -221,7 +221,8 @@ def test_corrupt_yaml_is_unreadable_with_the_parse_error(tmp_path: Path) -> None
 def test_unsafe_yaml_tag_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "unsafe.yaml"
     path.write_text("interactions: !!python/object/apply:os.system ['true']\n", encoding="utf-8")
-    with pytest.raises(UnreadableRecording, match="not valid YAML"):
+    refused = r"unsafe\.yaml is refused: line 1: the tag !!python/object/apply:os.system is refused"
+    with pytest.raises(UnreadableRecording, match=refused):
         read_recording(path)
 
 
@@ -259,5 +260,5 @@ def test_decode_content() -> None:
     raw = zlib.compressobj(wbits=-zlib.MAX_WBITS)
     assert decode_content(raw.compress(data) + raw.flush(), "deflate") == data
     assert decode_content(data, "identity") == data
-    with pytest.raises(ValueError, match="unknown Content-Encoding 'zstd'"):
-        decode_content(b"x", "zstd")
+    with pytest.raises(ValueError, match="unknown Content-Encoding 'compress'"):
+        decode_content(b"x", "compress")
