@@ -218,12 +218,18 @@ class HarnessSession:
         lines = drift_summary(
             self.drift,
             strict=_setting(self.config, "contracts") == "strict",
-            baseline=self._baseline.describe() if self._baseline is not None else "built-in",
+            baseline=self._describe_baseline(),
             verbose=self.config.get_verbosity() > 0,
         )
         terminalreporter.write_sep("=", "contract drift (assistants-harness)")
         for line in lines:
             terminalreporter.write_line(line)
+
+    def _describe_baseline(self) -> str:
+        try:
+            return self.baseline().describe()  # under xdist, the controller has not read it yet
+        except HarnessError:
+            return "built-in"
 
     def pytest_unconfigure(self) -> None:
         """Stop the embedded server, if one was started, and take back the placeholder key."""
