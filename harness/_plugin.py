@@ -530,9 +530,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 
         new_drift = [f for f in failing if f.severity == "drift"]
         hint = (
-            f"\nDrift is accepted by the drift baseline ({baseline.describe()}); to accept this drift, "
-            f"add it with `harness verify {recorder.config.path} --update-baseline` "
-            "(and write a reason for each entry)."
+            f"\nThis drift is not in the drift baseline ({baseline.describe()}). If it is the API's and "
+            f"expected, accept it: `harness verify {recorder.config.path} --update-baseline`, then write "
+            "a reason for each new entry."
             if new_drift and recorder.config.contracts == "tolerant"
             else ""
         )
