@@ -531,8 +531,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         new_drift = [f for f in failing if f.severity == "drift"]
         hint = (
             f"\nThis drift is not in the drift baseline ({baseline.describe()}). If it is the API's and "
-            f"expected, accept it: `harness verify {recorder.config.path} --update-baseline`, then write "
-            "a reason for each new entry."
+            f"expected, accept it: `harness verify {_setting(item.config, 'cassette_dir')} "
+            "--update-baseline` (all your cassettes: the file is rewritten from what they show), then "
+            "write a reason for each new entry."
             if new_drift and recorder.config.contracts == "tolerant"
             else ""
         )

@@ -68,7 +68,7 @@ def test_new_drift_fails_and_is_summarised_like_verify_says(pytester: pytest.Pyt
         [
             "*ContractViolation: traffic in *test_create.yaml breaks the contracts (--contracts=tolerant)*",
             "*drift/unknown_field Assistant*surprise*",
-            "*harness verify *test_create.yaml --update-baseline*",
+            "*harness verify cassettes --update-baseline*",
             "*= contract drift (assistants-harness) =*",
             "2 drift findings in 1 cassettes, 1 new: not in the baseline (built-in), which fails the test",
             "  new       unknown_field  Assistant.surprise             1x in 1 cassette:",
