@@ -73,8 +73,7 @@ def test_clean_cassette_passes(clean: Path, capsys: pytest.CaptureFixture[str]) 
     out = capsys.readouterr().out
     assert (
         "1 file, 2 interactions, 0 stream events: 0 violations, 0 drift (0 new, 0 in the baseline) "
-        "[tolerant] — passed"
-        in out
+        "[tolerant] — passed" in out
     )
 
 
