@@ -2,14 +2,21 @@
 
 Configuration precedence: command line > ``@pytest.mark.cassette`` keyword > ini option > default.
 Per-test state (the active recorder, the call outcome) lives in ``item.stash``; session state (the
-embedded server used as the default recording target) in :class:`HarnessSession`, a registered plugin.
+embedded server used as the default recording target, the drift seen) in :class:`HarnessSession`, a
+registered plugin.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import dataclasses
+import hashlib
 import os
 import re
-from collections.abc import AsyncIterator, Generator, Iterator
+import warnings
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +27,10 @@ from harness._errors import ContractViolation, HarnessError
 if TYPE_CHECKING:
     import openai
 
+    from harness._findings import Finding
     from harness.recording import Cassette, Recorder, RecorderConfig
+    from harness.server import RunningServer
+    from harness.verify import Baseline
 
 from harness.snapshots._pytest import assistants_snapshot, stream_snapshot
 
@@ -28,11 +38,13 @@ __all__ = ["assistants_snapshot", "stream_snapshot"]
 
 _RECORDER: pytest.StashKey[Recorder] = pytest.StashKey()
 _PASSED: pytest.StashKey[bool] = pytest.StashKey()
-_REPLAY_KEY = "harness-replay-key"
+_PLACEHOLDER_KEY = "harness-placeholder-key"
+"""``OPENAI_API_KEY`` while pytest runs, when it is unset: clients can be built (at import time too); in
+replay the key goes nowhere, when recording against the embedded server it is not checked."""
+_KEY_PLACED: pytest.StashKey[bool] = pytest.StashKey()
 
-SDK_DEPRECATION_FILTER = (
-    "ignore:(deprecated|The Assistants API is deprecated in favor of the Responses API)$:DeprecationWarning"
-)
+_SDK_DEPRECATION_MESSAGE = r"(deprecated|The Assistants API is deprecated in favor of the Responses API)$"
+SDK_DEPRECATION_FILTER = f"ignore:{_SDK_DEPRECATION_MESSAGE}:DeprecationWarning"
 """The openai SDK warns on every Assistants call; the plugin silences exactly that warning, no other."""
 
 _OPTIONS: tuple[tuple[str, str, str, str], ...] = (
@@ -60,6 +72,9 @@ _OPTIONS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+DEFAULT_DRIFT_BASELINE = "contracts/drift-baseline.yaml"
+
+
 class CassetteUnusedWarning(UserWarning):
     """A test left recorded interactions unplayed (``--cassette-unused=warn``)."""
 
@@ -70,6 +85,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for flag, ini, default, help_text in _OPTIONS:
         group.addoption(flag, dest=ini, default=None, metavar=ini.upper(), help=f"{help_text} (ini: {ini})")
         parser.addini(ini, help=help_text, default=default)
+    parser.addini(
+        "drift_baseline",
+        default=DEFAULT_DRIFT_BASELINE,
+        help="The project's drift baseline, relative to the rootdir, added to the built-in one "
+        f"(default: {DEFAULT_DRIFT_BASELINE}, when it exists).",
+    )
     parser.addini(
         "cassette_redact_headers",
         type="linelist",
@@ -90,13 +111,30 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config: pytest.Config) -> None:
+    """Give ``OPENAI_API_KEY`` a placeholder before any conftest or application module is imported."""
+    _place_key(early_config)
+
+
+def _place_key(config: pytest.Config) -> None:
+    """Set ``OPENAI_API_KEY`` to :data:`_PLACEHOLDER_KEY` when it is unset, so that a client the code
+    under test builds at import time (``client = OpenAI()`` in a module) can be built; undone at
+    unconfigure. A real key, when set, is left alone."""
+    if not os.environ.get("OPENAI_API_KEY"):
+        os.environ["OPENAI_API_KEY"] = _PLACEHOLDER_KEY
+        config.stash[_KEY_PLACED] = True
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Register the marker, validate options eagerly and register the session state."""
     config.addinivalue_line(
         "markers",
         "cassette(path=None, *, record_mode=None, unused=None, contracts=None): record/replay this "
-        "test's HTTP traffic in a cassette (default: <cassette_dir>/<test module>/<test name>.yaml).",
+        "test's HTTP traffic in a cassette (default: <cassette_dir>/<test file, relative to the "
+        "rootdir, without .py>/<Class>.<test name>.yaml).",
     )
+    _place_key(config)
     from harness.recording._config import parse_contracts_mode, parse_record_mode, parse_unused_policy
 
     try:
@@ -114,31 +152,166 @@ def _setting(config: pytest.Config, name: str) -> str:
     return str(value) if value is not None else str(config.getini(name))
 
 
+@dataclass
+class _DriftGroup:
+    """One kind of drift seen in the session: where, how often, and whether the baseline accepts it."""
+
+    accepted: bool
+    count: int = 0
+    cassettes: dict[str, int] = field(default_factory=dict)
+
+
 class HarnessSession:
-    """Session state: the embedded server that recording targets when ``OPENAI_BASE_URL`` is unset."""
+    """Session state: the embedded server that recording targets when ``OPENAI_BASE_URL`` is unset,
+    the drift baseline, and the drift every test saw (reported in the terminal summary)."""
 
     def __init__(self, config: pytest.Config) -> None:
         self.config = config
-        self._server: Any = None
+        self._server: RunningServer | None = None
         self._server_context: Any = None
+        self._baseline: Baseline | None = None
+        self.drift: dict[tuple[str, str, str, str], _DriftGroup] = {}
 
-    def recording_base_url(self) -> str:
-        """Where recording sends traffic: ``OPENAI_BASE_URL``, else an embedded server started now."""
-        configured = os.environ.get("OPENAI_BASE_URL")
-        if configured:
-            return configured
+    # -- the recording target ------------------------------------------------------------------
+
+    def embedded_server_for(self, nodeid: str) -> str:
+        """The embedded server's base URL, its state reset for the test ``nodeid`` (ids and clock
+        seeded with it): a recording depends on the test alone, and is the same every time."""
         if self._server is None:
             from harness.server import serve_in_thread
 
             self._server_context = serve_in_thread()
             self._server = self._server_context.__enter__()
-        return str(self._server.base_url)
+        assert self._server is not None
+        self._server.reset(nodeid)
+        return self._server.base_url
+
+    # -- the drift baseline ----------------------------------------------------------------------
+
+    def baseline(self) -> Baseline:
+        """The built-in drift baseline plus the project's (ini ``drift_baseline``), read once."""
+        if self._baseline is None:
+            from harness.verify import load_baseline
+
+            name = str(self.config.getini("drift_baseline") or DEFAULT_DRIFT_BASELINE)
+            path = Path(name)
+            if not path.is_absolute():
+                path = self.config.rootpath / path
+            baseline = load_baseline(path, required=name != DEFAULT_DRIFT_BASELINE)
+            if baseline.source is not None and baseline.source.is_relative_to(self.config.rootpath):
+                baseline = dataclasses.replace(baseline, source=path.relative_to(self.config.rootpath))
+            self._baseline = baseline
+        return self._baseline
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Collect the drift a test saw (xdist ships it from the workers with the report)."""
+        for item in getattr(report, "harness_drift", None) or ():
+            key = (item["kind"], item["object"], item["path"], item["rule"])
+            group = self.drift.setdefault(key, _DriftGroup(accepted=bool(item["accepted"])))
+            group.count += 1
+            group.cassettes[item["cassette"]] = group.cassettes.get(item["cassette"], 0) + 1
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        """The ``contract drift`` section: drift by kind and path, with counts and cassettes."""
+        if not self.drift:
+            return
+        lines = drift_summary(
+            self.drift,
+            strict=_setting(self.config, "contracts") == "strict",
+            baseline=self._describe_baseline(),
+            verbose=self.config.get_verbosity() > 0,
+        )
+        terminalreporter.write_sep("=", "contract drift (assistants-harness)")
+        for line in lines:
+            terminalreporter.write_line(line)
+
+    def _describe_baseline(self) -> str:
+        try:
+            return self.baseline().describe()  # under xdist, the controller has not read it yet
+        except HarnessError:
+            return "built-in"
 
     def pytest_unconfigure(self) -> None:
-        """Stop the embedded server, if one was started."""
+        """Stop the embedded server, if one was started, and take back the placeholder key."""
         if self._server_context is not None:
             self._server_context.__exit__(None, None, None)
             self._server_context = None
+        if self.config.stash.get(_KEY_PLACED, False) and os.environ.get("OPENAI_API_KEY") == _PLACEHOLDER_KEY:
+            del os.environ["OPENAI_API_KEY"]
+
+
+def drift_summary(
+    drift: dict[tuple[str, str, str, str], _DriftGroup],
+    *,
+    strict: bool,
+    baseline: str = "built-in",
+    verbose: bool = False,
+) -> list[str]:
+    """The lines of the drift section: a headline, then each kind of drift (new drift first) with its
+    count and cassettes; new drift (and with ``-v`` all drift) lists every cassette."""
+    total = sum(group.count for group in drift.values())
+    cassettes = {name for group in drift.values() for name in group.cassettes}
+    new = sum(group.count for group in drift.values() if not group.accepted)
+    if strict:
+        verdict = f"{new} of them not in the baseline ({baseline}); with --contracts=strict all drift fails"
+    else:
+        verdict = f"{new} new: not in the baseline ({baseline}), which fails the test"
+    lines = [f"{total} drift findings in {len(cassettes)} cassettes, {verdict}"]
+    rows = sorted(drift.items(), key=lambda row: (row[1].accepted, row[0]))
+    kind_width = max(len(kind) for kind, _, _, _ in drift)
+    what_width = max(len(_drift_place(obj, path, rule)) for _, obj, path, rule in drift)
+    for (kind, obj, path, rule), group in rows:
+        state = "accepted" if group.accepted else "new"
+        names = sorted(group.cassettes)
+        files = f"{len(names)} cassette" + ("s" if len(names) > 1 else "")
+        head = f"  {state:<8}  {kind:<{kind_width}}  {_drift_place(obj, path, rule):<{what_width}}"
+        if group.accepted and not verbose:
+            lines.append(f"{head}  {group.count:>4}x in {files}, e.g. {names[0]}")
+            continue
+        lines.append(f"{head}  {group.count:>4}x in {files}:")
+        lines.extend(f"      {name} ({group.cassettes[name]}x)" for name in names)
+    return lines
+
+
+def _drift_place(obj: str, path: str, rule: str) -> str:
+    return ".".join(part for part in (obj, path) if part) + (f" [{rule}]" if rule else "")
+
+
+def _session(config: pytest.Config) -> HarnessSession:
+    session = config.pluginmanager.get_plugin("harness-session")
+    assert isinstance(session, HarnessSession)
+    return session
+
+
+_UNSAFE = re.compile(r"[^\w.\-\[\]]+")
+_LONGEST_NAME = 150
+
+
+def _safe_name(name: str) -> str:
+    """``name`` as a file name: unsafe characters as ``_``; when that changed the name (or it was too
+    long), a digest of the original follows, so two names never become one file."""
+    safe = _UNSAFE.sub("_", name) or "_"
+    if safe == name and len(safe) <= _LONGEST_NAME:
+        return safe
+    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
+    return f"{safe[:_LONGEST_NAME]}-{digest}"
+
+
+def default_cassette_path(item: pytest.Item, cassette_dir: Path) -> Path:
+    """``<cassette_dir>/<test file relative to the rootdir, without .py>/<Class>.<test name>.yaml``.
+
+    Parametrize ids are part of the test name; characters a file name should not hold become ``_``,
+    with a digest of the original name added, so two tests of a session never share a default path.
+    """
+    path = item.path
+    try:
+        relative = path.relative_to(item.config.rootpath)
+    except ValueError:
+        relative = Path(path.name)
+    folder = [_safe_name(part) for part in relative.with_suffix("").parts if part not in ("", ".", "..")]
+    classes = [node.name for node in item.listchain() if isinstance(node, pytest.Class)]
+    name = _safe_name(".".join([*classes, item.name]))
+    return cassette_dir.joinpath(*folder, f"{name}.yaml")
 
 
 def _cassette_path(item: pytest.Item, marker: pytest.Mark | None) -> Path:
@@ -151,9 +324,7 @@ def _cassette_path(item: pytest.Item, marker: pytest.Mark | None) -> Path:
     if explicit:
         path = Path(explicit)
         return path if path.is_absolute() else base / path
-    module = item.path.stem if item.path else "tests"
-    name = re.sub(r"[^\w.\-\[\]]+", "_", item.name).strip("_") or "test"
-    return base / module / f"{name}.yaml"
+    return default_cassette_path(item, base)
 
 
 def resolve_config(item: pytest.Item) -> RecorderConfig:
@@ -207,42 +378,45 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 
     The value is a :class:`harness.recording.Cassette`: ``.path``, ``.interactions`` (each with its
     ``request``, ``response`` and ``plays``), ``.played``, ``.unused`` and ``.recorded``.
-    In replay no real API key is needed; when recording and ``OPENAI_BASE_URL`` is unset, the traffic
-    goes to the embedded Assistants server.
+    In replay no real API key is needed; when recording and ``OPENAI_BASE_URL`` is unset, requests for
+    the hosted API (``https://api.openai.com``, the SDK's default) go to the embedded Assistants
+    server, freshly reset for this test, and are stored under the hosted API's URL.
     """
     from harness.recording import Recorder
 
     item = request.node
+    session = _session(item.config)
     problem: str | None = None
-    try:
-        recorder = Recorder(resolve_config(item), check=_checker())
-        recorder.__enter__()
-    except HarnessError as error:
-        problem = str(error)
-    if problem is not None:
-        pytest.fail(problem, pytrace=False)
-    cassette = recorder.cassette
-    assert cassette is not None
-    if cassette.replay_only:
+    with contextlib.ExitStack() as stack:
+        try:
+            config = resolve_config(item)
+            session.baseline()  # a broken baseline file fails before any traffic
+            if config.record_mode != "none" and not os.environ.get("OPENAI_BASE_URL"):
+                from harness.recording._target import route_default_api
+
+                stack.enter_context(route_default_api(lambda: session.embedded_server_for(item.nodeid)))
+            recorder = Recorder(config, check=_checker())
+            recorder.__enter__()
+        except HarnessError as error:
+            problem = str(error)
+        if problem is not None:
+            pytest.fail(problem, pytrace=False)
+        cassette = recorder.cassette
+        assert cassette is not None
         if not os.environ.get("OPENAI_API_KEY"):
-            monkeypatch.setenv("OPENAI_API_KEY", _REPLAY_KEY)
-    else:
-        session: HarnessSession = item.config.pluginmanager.get_plugin("harness-session")
-        monkeypatch.setenv("OPENAI_BASE_URL", session.recording_base_url())
-        if not os.environ.get("OPENAI_API_KEY"):
-            monkeypatch.setenv("OPENAI_API_KEY", _REPLAY_KEY)
-    item.stash[_RECORDER] = recorder
-    try:
-        yield cassette
-    finally:
-        recorder.__exit__(None, None, None)
-        written = recorder.save(passed=item.stash.get(_PASSED, False))
-        if written is not None and written != cassette.path:
-            item.add_report_section(
-                "teardown",
-                "harness",
-                f"the test failed, so {cassette.path} was kept; the new recording is in {written}",
-            )
+            monkeypatch.setenv("OPENAI_API_KEY", _PLACEHOLDER_KEY)
+        item.stash[_RECORDER] = recorder
+        try:
+            yield cassette
+        finally:
+            recorder.__exit__(None, None, None)
+            written = recorder.save(passed=item.stash.get(_PASSED, False))
+            if written is not None and written != cassette.path:
+                item.add_report_section(
+                    "teardown",
+                    "harness",
+                    f"the test failed, so {cassette.path} was kept; the new recording is in {written}",
+                )
 
 
 def _checker() -> Any:
@@ -279,7 +453,7 @@ def openai_client(cassette: Cassette) -> Iterator[openai.OpenAI]:
     """
     import openai
 
-    client = openai.OpenAI(base_url=os.environ.get("OPENAI_BASE_URL") or None)
+    client = openai.OpenAI()
     try:
         yield client
     finally:
@@ -287,22 +461,56 @@ def openai_client(cassette: Cassette) -> Iterator[openai.OpenAI]:
 
 
 @pytest.fixture
-async def async_openai_client(cassette: Cassette) -> AsyncIterator[openai.AsyncOpenAI]:
+def async_openai_client(cassette: Cassette) -> Iterator[openai.AsyncOpenAI]:
     """An ``openai.AsyncOpenAI`` client whose traffic goes through the active cassette (see
-    ``openai_client``). Needs an async test runner such as pytest-asyncio or anyio's plugin."""
+    ``openai_client``).
+
+    A plain (sync) fixture, so it serves every async runner alike: pytest-asyncio in strict or auto
+    mode, anyio's plugin, or a sync test that runs its own loop (``asyncio.run``). Its connections are
+    not kept alive between requests, so no connection outlives the loop that opened it, and closing
+    it at teardown needs no loop of the test's.
+    """
     import openai
 
-    client = openai.AsyncOpenAI(base_url=os.environ.get("OPENAI_BASE_URL") or None)
+    limits = type(openai.DEFAULT_CONNECTION_LIMITS)(max_connections=100, max_keepalive_connections=0)
+    client = openai.AsyncOpenAI(http_client=openai.DefaultAsyncHttpxClient(limits=limits))
     try:
         yield client
     finally:
-        await client.close()
+        _close_async_client(client)
+
+
+_CLOSING: set[asyncio.Task[None]] = set()
+
+
+def _close_async_client(client: openai.AsyncOpenAI) -> None:
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(client.close())  # a short-lived loop of its own: the pool holds no connection
+    else:  # pragma: no cover - a runner that tears sync fixtures down inside its loop
+        task = loop.create_task(client.close())
+        _CLOSING.add(task)
+        task.add_done_callback(_CLOSING.discard)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    """Silence the SDK's Assistants ``DeprecationWarning`` (that one only) around the whole test.
+
+    Filters given with ``-W`` take precedence over ini ``filterwarnings``, so ``pytest -W error``
+    would otherwise turn every Assistants call into a failure. pytest's own warning capture wraps this
+    hook, so the filter added here comes first; every other warning is left as configured.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=_SDK_DEPRECATION_MESSAGE, category=DeprecationWarning)
+        return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """Turn what the recorder saw into the test's outcome: unmatched requests, contract findings,
-    unused interactions."""
+    """Turn what the recorder saw into the test's outcome: unmatched requests, contract findings
+    (violations, and drift the baseline lacks), unused interactions."""
     try:
         yield
     except BaseException as error:
@@ -315,13 +523,23 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         return
     if recorder.errors:
         raise recorder.errors[0]
-    failing = recorder.failing_findings()
+    baseline = _session(item.config).baseline()
+    failing = failing_findings(recorder.findings, recorder.config.contracts, baseline)
     if failing:
         from harness._findings import format_findings
 
+        new_drift = [f for f in failing if f.severity == "drift"]
+        hint = (
+            f"\nThis drift is not in the drift baseline ({baseline.describe()}). If it is the API's and "
+            f"expected, accept it: `harness verify {_setting(item.config, 'cassette_dir')} "
+            "--update-baseline` (all your cassettes: the file is rewritten from what they show), then "
+            "write a reason for each new entry."
+            if new_drift and recorder.config.contracts == "tolerant"
+            else ""
+        )
         raise ContractViolation(
             f"traffic in {recorder.config.path} breaks the contracts "
-            f"(--contracts={recorder.config.contracts}):\n{format_findings(failing)}",
+            f"(--contracts={recorder.config.contracts}):\n{format_findings(failing)}{hint}",
             failing,
         )
     unused = recorder.cassette.unused if recorder.cassette else []
@@ -337,12 +555,56 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
         item.warn(CassetteUnusedWarning(message))
 
 
+def failing_findings(findings: list[Finding], mode: str, baseline: Baseline) -> list[Finding]:
+    """The findings that fail a test, as ``harness verify`` decides: ``off`` none; ``tolerant``
+    violations and drift the baseline does not accept; ``strict`` every finding."""
+    if mode == "off":
+        return []
+    if mode == "strict":
+        return list(findings)
+    return [f for f in findings if f.severity == "violation" or not baseline.accepts(f)]
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(
     item: pytest.Item, call: pytest.CallInfo[None]
 ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
-    """Remember whether the test body passed, so a failed recording never replaces a good cassette."""
+    """Remember whether the test body passed, so a failed recording never replaces a good cassette;
+    attach the drift the test saw to its teardown report, for the terminal summary."""
     report: pytest.TestReport = yield
     if report.when == "call":
         item.stash[_PASSED] = report.passed
+    elif report.when == "teardown":
+        recorder = item.stash.get(_RECORDER, None)
+        if recorder is not None and recorder.findings:
+            drift = _drift_records(item, recorder)
+            if drift:
+                report.harness_drift = drift  # type: ignore[attr-defined]
     return report
+
+
+def _drift_records(item: pytest.Item, recorder: Recorder) -> list[dict[str, Any]]:
+    """The test's drift findings as plain data (xdist sends reports between processes as JSON)."""
+    from harness.verify import baseline_key
+
+    baseline = _session(item.config).baseline()
+    try:
+        cassette = recorder.config.path.relative_to(item.config.rootpath).as_posix()
+    except ValueError:
+        cassette = recorder.config.path.as_posix()
+    records = []
+    for finding in recorder.findings:
+        if finding.severity != "drift":
+            continue
+        kind, obj, path, rule = baseline_key(finding)
+        records.append(
+            {
+                "kind": kind,
+                "object": obj,
+                "path": path,
+                "rule": rule,
+                "cassette": cassette,
+                "accepted": baseline.accepts(finding),
+            }
+        )
+    return records

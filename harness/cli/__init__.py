@@ -25,6 +25,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="harness",
         description="Record, replay and verify OpenAI Assistants API v2 traffic.",
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in _COMMANDS:
         try:
@@ -35,6 +36,16 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         module.register(subparsers)
     return parser
+
+
+def _version() -> str:
+    """The installed distribution's version (``0+unknown`` when running from a bare source tree)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("assistants-harness")
+    except PackageNotFoundError:
+        return "0+unknown"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

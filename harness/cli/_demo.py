@@ -35,7 +35,8 @@ def register(subparsers: Any) -> None:
         type=Path,
         default=None,
         metavar="PATH",
-        help="drift baseline to compare with (default: contracts/drift-baseline.yaml when it exists)",
+        help="the project's drift baseline, added to the built-in one (default: "
+        "contracts/drift-baseline.yaml when it exists)",
     )
     parser.set_defaults(handler=run)
 
@@ -50,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
 
     from harness._findings import format_findings
     from harness.demo import SCENARIOS, run_demo
-    from harness.verify import DEFAULT_BASELINE, Baseline
+    from harness.verify import DEFAULT_BASELINE, load_baseline
 
     warnings.filterwarnings(
         "ignore",
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     baseline_path: Path | None = args.baseline
     if baseline_path is None and DEFAULT_BASELINE.is_file():
         baseline_path = DEFAULT_BASELINE
-    baseline = Baseline.load(baseline_path) if baseline_path is not None else None
+    baseline = load_baseline(baseline_path, required=args.baseline is not None)
 
     stages = {"record": "recording", "replay": "replaying offline", "verify": "verifying", "done": "done"}
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True) as bar:
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
                 format_findings(report.findings, limit=10), markup=False, highlight=False, soft_wrap=True
             )
     drift = sum(report.drift for report in reports)
-    note = f" ({drift} accepted drift findings" + (f" per {baseline_path})" if baseline_path else ")")
+    note = f" ({drift} accepted drift findings per the {baseline.describe()} baseline)"
     if failed:
         console.print(f"{len(failed)} of {len(reports)} scenarios failed.{note if drift else ''}")
         return 1

@@ -41,12 +41,13 @@ def register(subparsers: Any) -> None:
         "--baseline",
         type=Path,
         metavar="PATH",
-        help="drift baseline file (default: contracts/drift-baseline.yaml when it exists)",
+        help="the project's drift baseline, added to the built-in one (default: "
+        "contracts/drift-baseline.yaml when it exists)",
     )
     parser.add_argument(
         "--no-baseline",
         action="store_true",
-        help="ignore any drift baseline: every finding counts as new",
+        help="ignore every drift baseline, the built-in one too: every finding counts as new",
     )
     parser.add_argument(
         "--update-baseline",
@@ -60,7 +61,15 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     """Handle ``harness verify``."""
 
-    from harness.verify import DEFAULT_BASELINE, Baseline, dumps_report, render_text, verify
+    from harness.verify import (
+        DEFAULT_BASELINE,
+        Baseline,
+        builtin_baseline,
+        dumps_report,
+        load_baseline,
+        render_text,
+        verify,
+    )
 
     if args.no_baseline and (args.baseline is not None or args.update_baseline):
         raise HarnessError(
@@ -68,8 +77,10 @@ def run(args: argparse.Namespace) -> int:
         )
     baseline_path: Path | None = None if args.no_baseline else (args.baseline or DEFAULT_BASELINE)
     baseline: Baseline | None = None
-    if baseline_path is not None and (baseline_path.exists() or (args.baseline and not args.update_baseline)):
-        baseline = Baseline.load(baseline_path)  # an explicit --baseline that is missing is an error
+    if baseline_path is not None:
+        # The built-in baseline plus the project's file; an explicit --baseline that is missing is an
+        # error (unless it is about to be written).
+        baseline = load_baseline(baseline_path, required=bool(args.baseline and not args.update_baseline))
     if args.output is not None and not args.output.parent.is_dir():
         raise HarnessError(
             f"cannot write the report to {args.output}: the folder {args.output.parent} does not exist"
@@ -80,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         assert baseline_path is not None
         updated = Baseline.from_findings(report.findings, previous=baseline)
         updated.write(baseline_path)
-        report = report.against(updated)
+        report = report.against(builtin_baseline().merged(updated))
         missing = sum(not entry.reason for entry in updated.entries.values())
         note = f"; {missing} without a reason: write one for each" if missing else ""
         print(

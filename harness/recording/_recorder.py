@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
@@ -112,13 +111,12 @@ class Recorder:
         cassette = self._active()
         with self._lock:
             interaction = cassette.start_recording(request)
-        started = time.perf_counter()
 
         def finish(response: Any, body: bytes, complete: bool) -> None:
             headers: dict[str, list[str]] = {}
             for name, value in response.headers.multi_items():
                 headers.setdefault(name, []).append(value)
-            meta: dict[str, Any] = {"duration_ms": round((time.perf_counter() - started) * 1000, 1)}
+            meta: dict[str, Any] = {}  # no duration: re-recording an unchanged test gives the same file
             if not complete and not _ends_with_done(body):
                 meta["closed_early"] = True
             with self._lock:

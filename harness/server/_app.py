@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from harness.server import _files, _resources, _run_routes
 from harness.server._clock import Clock, DeterministicClock
 from harness.server._errors import ApiError, invalid_url, missing_key, wrong_key
-from harness.server._faults import FAULT_HEADER, FaultConfig
+from harness.server._faults import FAULT_HEADER, FaultConfig, FaultCounter
 from harness.server._http import ServerState, error_response
 from harness.server._ids import IdGenerator
 from harness.server._runs import RunEngine
@@ -27,9 +27,10 @@ OPENAI_VERSION = "2020-10-01"
 class _Gate:
     """ASGI middleware: checks the key, injects faults, adds the API's response headers."""
 
-    def __init__(self, app: ASGIApp, server: ServerState) -> None:
+    def __init__(self, app: ASGIApp, server: ServerState, *, timed: bool = True) -> None:
         self.app = app
         self.server = server
+        self.timed = timed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -41,7 +42,10 @@ class _Gate:
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                elapsed = str(max(int((time.perf_counter() - started) * 1000), 1)).encode()
+                if self.timed:
+                    elapsed = str(max(int((time.perf_counter() - started) * 1000), 1)).encode()
+                else:  # a deterministic server answers with the same headers every time
+                    elapsed = str(1 + int(request_id[-2:], 16) % 40).encode()
                 headers = list(message.get("headers", []))
                 headers += [
                     (b"openai-version", OPENAI_VERSION.encode()),
@@ -139,5 +143,29 @@ def create_app(
         routes=[*_run_routes.ROUTES, *_resources.ROUTES, *_files.ROUTES], exception_handlers=handlers
     )
     app.state.server = server
-    app.add_middleware(_Gate, server=server)
+    app.add_middleware(_Gate, server=server, timed=not is_deterministic(clock))
     return app
+
+
+def is_deterministic(clock: Clock | None) -> bool:
+    """Whether ``clock`` is the deterministic one (``None`` means the default, which is)."""
+    return clock is None or isinstance(clock, DeterministicClock)
+
+
+def reset_state(app: Starlette, seed: int | str, *, clock: Clock | None = None) -> None:
+    """Empty the app's store and restart its ids and clock, as if the app had just been created.
+
+    The pytest plugin calls this before each test that records against the embedded server, with the
+    test's node id as the seed, so a recording depends on nothing but the test itself. The fault
+    counters start again too; the key, faults and poll interval are kept.
+
+    Args:
+        app: An app made by :func:`create_app`.
+        seed: The new seed of the id generator.
+        clock: The new clock; default: a :class:`DeterministicClock` starting at ``EPOCH``.
+    """
+    server: ServerState = app.state.server
+    store = Store(ids=IdGenerator(seed), clock=clock or DeterministicClock())
+    server.store = store
+    server.engine = RunEngine(store)
+    server.counter = FaultCounter()

@@ -36,10 +36,11 @@ class IdGenerator:
     """Makes ids such as ``asst_…`` from a seeded pseudo-random sequence.
 
     Args:
-        seed: The seed; two generators with the same seed produce the same ids in the same order.
+        seed: The seed; two generators with the same seed produce the same ids in the same order. A
+            string works too: the pytest plugin seeds each test's ids with its node id.
     """
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int | str = 0) -> None:
         self._random = random.Random(f"ids:{seed}")
         self._requests = random.Random(f"requests:{seed}")
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from starlette.applications import Starlette
 
 from harness._errors import HarnessError
-from harness.server._app import create_app
-from harness.server._clock import Clock
+from harness.server._app import create_app, is_deterministic, reset_state
+from harness.server._clock import Clock, DeterministicClock, seeded_start
 from harness.server._faults import FaultConfig
 
 
@@ -29,6 +29,18 @@ class RunningServer:
     base_url: str
     port: int
     app: Starlette
+
+    def reset(self, seed: int | str, *, clock: Clock | None = None) -> None:
+        """Forget every object and restart ids and clock (see :func:`harness.server._app.reset_state`).
+
+        Args:
+            seed: The new seed of the id generator; a string seeds the clock's start as well (through
+                :func:`~harness.server._clock.seeded_start`) unless ``clock`` is given.
+            clock: The new clock.
+        """
+        if clock is None and isinstance(seed, str):
+            clock = DeterministicClock(seeded_start(seed))
+        reset_state(self.app, seed, clock=clock)
 
 
 @contextmanager
@@ -65,7 +77,15 @@ def serve_in_thread(
 
     app = create_app(seed=seed, api_key=api_key, clock=clock, faults=faults, poll_after_ms=poll_after_ms)
     config = uvicorn.Config(
-        app, host=host, port=port, log_level="critical", lifespan="off", timeout_graceful_shutdown=1
+        app,
+        host=host,
+        port=port,
+        log_level="critical",
+        lifespan="off",
+        timeout_graceful_shutdown=1,
+        # A deterministic server answers the same requests with the same bytes: no wall-clock date.
+        date_header=not is_deterministic(clock),
+        server_header=False,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, name="harness-assistants-server", daemon=True)

@@ -14,11 +14,14 @@ from __future__ import annotations
 
 from harness._encoding import decode_content
 from harness.verify._baseline import (
+    BUILTIN_BASELINE,
     DEFAULT_BASELINE,
     Baseline,
     BaselineEntry,
     baseline_key,
+    builtin_baseline,
     canonical_place,
+    load_baseline,
     path_pattern,
 )
 from harness.verify._exchange import ExchangeCheck, check_exchange, inspect_exchange
@@ -38,6 +41,7 @@ from harness.verify._runner import VerifyReport, cassette_files, check_interacti
 from harness.verify._show import render_timeline
 
 __all__ = [
+    "BUILTIN_BASELINE",
     "DEFAULT_BASELINE",
     "Baseline",
     "BaselineEntry",
@@ -51,6 +55,7 @@ __all__ = [
     "UnreadableRecording",
     "VerifyReport",
     "baseline_key",
+    "builtin_baseline",
     "canonical_place",
     "cassette_files",
     "check_exchange",
@@ -59,6 +64,7 @@ __all__ = [
     "dumps_report",
     "group_findings",
     "inspect_exchange",
+    "load_baseline",
     "path_pattern",
     "read_recording",
     "render_text",

@@ -37,7 +37,11 @@ from harness._findings import Finding
 from harness._yaml import load_yaml
 
 DEFAULT_BASELINE = Path("contracts/drift-baseline.yaml")
-"""Where ``harness verify`` looks for the baseline, relative to the working directory."""
+"""Where ``harness verify`` looks for the project's baseline, relative to the working directory."""
+
+BUILTIN_BASELINE = Path(__file__).with_name("real-api-drift.yaml")
+"""The built-in baseline, shipped in the package: the drift the hosted API shows in real recordings,
+which the embedded server reproduces on purpose. Every baseline the harness uses starts from it."""
 
 BaselineKey = tuple[str, str, str, str]
 """``(kind, object, path, rule)``; ``object`` and ``rule`` are ``""`` when the finding has none."""
@@ -141,6 +145,21 @@ class Baseline:
 
     entries: dict[BaselineKey, BaselineEntry] = field(default_factory=dict)
     source: Path | None = None
+    builtin: bool = False
+    """Whether the built-in baseline is part of it (see :func:`load_baseline`)."""
+
+    def merged(self, other: Baseline) -> Baseline:
+        """This baseline and ``other`` together (``other``'s entries and source win)."""
+        return Baseline(
+            entries={**self.entries, **other.entries},
+            source=other.source or self.source,
+            builtin=self.builtin or other.builtin,
+        )
+
+    def describe(self) -> str:
+        """Where the entries come from, for people: ``built-in + contracts/drift-baseline.yaml``."""
+        parts = (["built-in"] if self.builtin else []) + ([str(self.source)] if self.source else [])
+        return " + ".join(parts) or "none"
 
     def accepts(self, finding: Finding) -> bool:
         """Whether ``finding`` is drift that this baseline lists."""
@@ -236,3 +255,27 @@ def _entry(path: Path, obj: str, item: Any) -> BaselineEntry:
         example=str(item.get("example") or ""),
         reason=str(item.get("reason") or ""),
     )
+
+
+@functools.cache
+def builtin_baseline() -> Baseline:
+    """The built-in baseline (:data:`BUILTIN_BASELINE`), read once."""
+    loaded = Baseline.load(BUILTIN_BASELINE)
+    return Baseline(entries=loaded.entries, builtin=True)
+
+
+def load_baseline(path: Path | None, *, required: bool = False) -> Baseline:
+    """The baseline the plugin, ``harness verify`` and ``harness demo`` all use: the built-in one plus
+    the project's file at ``path`` when it exists.
+
+    Args:
+        path: The project's baseline (``contracts/drift-baseline.yaml`` by default), or ``None``.
+        required: Whether a missing ``path`` is an error (it was named explicitly).
+
+    Raises:
+        HarnessError: ``path`` is required and missing, or is not a baseline.
+    """
+    builtin = builtin_baseline()
+    if path is None or (not required and not path.exists()):
+        return builtin
+    return builtin.merged(Baseline.load(path))

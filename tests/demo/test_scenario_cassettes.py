@@ -1,4 +1,5 @@
-"""The seed's scenarios, replayed from the committed cassettes in cassettes/test_scenario_cassettes/.
+"""The seed's scenarios, replayed from the committed cassettes in
+cassettes/tests/demo/test_scenario_cassettes/.
 
 They were recorded by this very test against the embedded server
 (``pytest tests/demo/test_scenario_cassettes.py --record-mode=rewrite``); every run of the suite

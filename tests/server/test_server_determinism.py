@@ -57,3 +57,34 @@ def test_injected_clock() -> None:
     with serve_in_thread(clock=lambda: 1234) as server:
         created = httpx.post(server.base_url + "/threads", json={}).json()
     assert created["created_at"] == 1234
+
+
+def _conversation(client: openai.OpenAI) -> list[object]:
+    assistant = client.beta.assistants.create(model="gpt-4o", name="one")
+    thread = client.beta.threads.create(messages=[{"role": "user", "content": "Hi"}])
+    run = client.beta.threads.runs.create_and_poll(
+        thread_id=thread.id, assistant_id=assistant.id, poll_interval_ms=1
+    )
+    listed = client.beta.assistants.with_raw_response.list()
+    return [
+        assistant.model_dump(),
+        run.model_dump(),
+        listed.http_response.content,
+        sorted(listed.http_response.headers.items()),
+    ]
+
+
+def test_reset_gives_a_running_server_fresh_state_seeded_by_a_name() -> None:
+    with serve_in_thread() as server, openai.OpenAI(base_url=server.base_url, api_key="t") as client:
+        client.beta.assistants.create(model="gpt-4o", name="left over from another test")
+        server.reset("tests/test_a.py::test_one")
+        first = _conversation(client)
+        server.reset("tests/test_a.py::test_two")
+        other = _conversation(client)
+        server.reset("tests/test_a.py::test_one")
+        again = _conversation(client)
+    assert first == again  # same name, same bytes: headers (no date, no timing) included
+    assert first[0] != other[0]  # another name, other ids and times
+    assert b"left over" not in first[2]
+    names = [name for name, _ in first[3]]  # type: ignore[union-attr]
+    assert "date" not in names and "x-request-id" in names

@@ -71,18 +71,41 @@ def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[
 def test_clean_cassette_passes(clean: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["verify", str(clean)]) == 0
     out = capsys.readouterr().out
-    assert "1 file, 2 interactions, 0 stream events: 0 violations, 0 drift [tolerant] — passed" in out
+    assert (
+        "1 file, 2 interactions, 0 stream events: 0 violations, 0 drift (0 new, 0 in the baseline) "
+        "[tolerant] — passed" in out
+    )
 
 
-def test_drift_is_reported_but_passes_when_tolerant(
+def test_drift_is_reported_but_passes_when_tolerant_without_a_baseline(
     drifting: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["verify", "drift.yaml"]) == 0
+    assert main(["verify", "--no-baseline", "drift.yaml"]) == 0
     out = capsys.readouterr().out
     group = next(line for line in out.splitlines() if "surprise_field" in line)
     assert "unknown_field" in group and "drift" in group and "1×" in group
     assert "first at drift.yaml:0" in group
     assert out.strip().endswith("passed")
+
+
+def test_drift_the_built_in_baseline_lacks_fails_when_tolerant(
+    drifting: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["verify", "drift.yaml"]) == 1
+    out = capsys.readouterr().out
+    assert "1 new" in out and "FAILED" in out
+
+
+def test_drift_the_built_in_baseline_lists_passes_when_tolerant(
+    write_cassette: CassetteWriter, workdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Assistants carry reasoning_effort in real traffic: the built-in baseline accepts it, no file needed.
+    write_cassette(
+        "real.yaml", interaction("GET", "/assistants/asst_sample1", {**ASSISTANT, "reasoning_effort": None})
+    )
+    assert main(["verify", "real.yaml"]) == 0
+    assert "0 new, 1 in the baseline" in capsys.readouterr().out
+    assert main(["verify", "--strict", "real.yaml"]) == 1
 
 
 def test_drift_fails_in_strict_mode(drifting: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -119,7 +142,7 @@ def test_json_report(drifting: Path, violating: Path, capsys: pytest.CaptureFixt
 def test_junit_report(
     drifting: Path, violating: Path, clean: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert main(["verify", "--format", "junit", "."]) == 1
+    assert main(["verify", "--no-baseline", "--format", "junit", "."]) == 1
     suite = ET.fromstring(capsys.readouterr().out)
     assert suite.tag == "testsuite"
     assert (suite.get("tests"), suite.get("failures")) == ("3", "1")
@@ -134,10 +157,10 @@ def test_junit_report(
 
 
 def test_output_file(drifting: Path, workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["verify", "--format", "json", "--output", "report.json", "drift.yaml"]) == 0
+    assert main(["verify", "--no-baseline", "--format", "json", "--output", "report.json", "drift.yaml"]) == 0
     assert capsys.readouterr().out == ""
     assert json.loads((workdir / "report.json").read_text())["files"] == 1
-    assert main(["verify", "--output", "report.txt", "drift.yaml"]) == 0
+    assert main(["verify", "--no-baseline", "--output", "report.txt", "drift.yaml"]) == 0
     text = (workdir / "report.txt").read_text()
     assert "surprise_field" in text and "\x1b[" not in text
 
