@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.streams._events import END_STAMPS, ObjectKind
-from harness.streams._rules import Problem
+from harness.streams._rules import Problem, observed_quirk
 
 OBJECT_TYPES: dict[ObjectKind, str] = {
     "thread": "thread",
@@ -77,12 +77,18 @@ class Consistency:
             status = ("queued" if kind == "run" else "in_progress") if stage == "created" else stage
             if data["status"] != status:
                 problems.append(
-                    Problem(
-                        "status.matches-event",
-                        f"{name} carries status {data['status']!r}: expected {status!r}",
-                        status,
-                        data["status"],
-                        "status",
+                    _status_problem(
+                        name, "status", data["status"], f"{name} carries status {data['status']!r}", status
+                    )
+                )
+            elif kind == "run" and stage == "completed" and data.get("incomplete_details") is not None:
+                problems.append(
+                    _status_problem(
+                        name,
+                        "incomplete_details",
+                        data["incomplete_details"],
+                        f"{name} carries status 'completed' with incomplete_details set",
+                        None,
                     )
                 )
         problems.extend(self._check_ids(index, name, kind, data))
@@ -175,6 +181,22 @@ class Consistency:
         elif self._clock is None or moment > self._clock[0]:
             self._clock = (moment, index)
         return problems
+
+
+def _status_problem(name: str, field: str, seen: object, what: str, expected: object) -> Problem:
+    """A ``status.matches-event`` problem: drift when the real API was seen doing it, else a violation."""
+    quirk = observed_quirk("status.matches-event", name, field, seen)
+    if quirk is not None:
+        return Problem(
+            "status.matches-event",
+            f"{what}: the real API did this (quirk {quirk.id}); the documentation expects "
+            f"{'null' if expected is None else repr(expected)}",
+            expected,
+            seen,
+            field,
+            severity="drift",
+        )
+    return Problem("status.matches-event", f"{what}: expected {expected!r}", expected, seen, field)
 
 
 def _dating_stamp(kind: ObjectKind, stage: str) -> str | None:

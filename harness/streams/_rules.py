@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Literal
 
 _RULES: dict[str, str] = {
     # The stream as a whole.
@@ -78,3 +78,76 @@ class Problem:
     expected: Any
     seen: Any
     path: str = ""
+    severity: Literal["violation", "drift"] = "violation"
+
+
+@dataclass(frozen=True, slots=True)
+class Quirk:
+    """Something the real API sent that a rule of the grammar otherwise rules out.
+
+    Real traffic is the ground truth: a stream that does what the hosted API did is *drift* (reported, and
+    accepted by a drift baseline), never a violation. Only the exact combination listed here is accepted:
+    the same rule broken any other way stays a violation.
+
+    Attributes:
+        id: A stable name for the quirk, quoted in the finding's message.
+        rule: The rule id (a key of :data:`RULES`) the quirk breaks.
+        event: The event name that carried it.
+        field: The JSON field of the event's data where it shows.
+        seen: The values of ``field`` the real API sent (``"<set>"``: any value but ``null``).
+        evidence: When and where the real API did it, naming the recordings or reports that show it.
+    """
+
+    id: str
+    rule: str
+    event: str
+    field: str
+    seen: frozenset[str]
+    evidence: str
+
+    def matches(self, rule: str, event: str, field: str, value: object) -> bool:
+        """Whether a broken ``rule`` at ``field`` of ``event`` holding ``value`` is this quirk."""
+        if (rule, event, field) != (self.rule, self.event, self.field):
+            return False
+        if "<set>" in self.seen and value is not None:
+            return True
+        return isinstance(value, str) and value in self.seen
+
+
+_BEFORE_RUN_INCOMPLETE = (
+    "Before the `thread.run.incomplete` event existed (April-May 2024, the first weeks of Assistants v2 and "
+    "of run token limits), the hosted API ended runs cut short by max_prompt_tokens/max_completion_tokens "
+    "with `thread.run.completed`{detail}. The OpenAPI document gained the status 'incomplete' in May 2024 "
+    "(openai/openai-openapi#256) and client libraries the event in June 2024 (openai-php/client#421). No "
+    "recording in the development corpus shows it: none of its runs ended incomplete, and its streams "
+    "(StreamingRunWorks.json, test_streaming_assistant.yaml) end completed runs with status 'completed' "
+    "and incomplete_details null."
+)
+
+OBSERVED_QUIRKS: tuple[Quirk, ...] = (
+    Quirk(
+        id="run.completed-event-incomplete-status",
+        rule="status.matches-event",
+        event="thread.run.completed",
+        field="status",
+        seen=frozenset({"incomplete"}),
+        evidence=_BEFORE_RUN_INCOMPLETE.format(detail=" whose data said status 'incomplete'"),
+    ),
+    Quirk(
+        id="run.completed-with-incomplete-details",
+        rule="status.matches-event",
+        event="thread.run.completed",
+        field="incomplete_details",
+        seen=frozenset({"<set>"}),
+        evidence=_BEFORE_RUN_INCOMPLETE.format(
+            detail=", and some said status 'completed' with incomplete_details set (the reason the run was "
+            "cut short)"
+        ),
+    ),
+)
+"""What the real API sent against a grammar rule: each becomes a ``drift`` finding, not a violation."""
+
+
+def observed_quirk(rule: str, event: str, field: str, value: object) -> Quirk | None:
+    """The quirk of :data:`OBSERVED_QUIRKS` that a broken rule is, or ``None`` when it is a violation."""
+    return next((quirk for quirk in OBSERVED_QUIRKS if quirk.matches(rule, event, field, value)), None)
