@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from harness.streams._events import END_STAMPS, ObjectKind
-from harness.streams._rules import Problem, observed_quirk
+from harness.streams._grammar_rules import Problem, observed_quirk
 
 OBJECT_TYPES: dict[ObjectKind, str] = {
     "thread": "thread",

@@ -2,7 +2,7 @@
 a completed step, and the calls a run asks for when it stops at ``requires_action``.
 
 Each function compares what the accumulators of :mod:`harness.streams._content` collected with the full
-object an event carries, and returns the :class:`~harness.streams._rules.Problem`\\ s it finds.
+object an event carries, and returns the :class:`~harness.streams._grammar_rules.Problem`\\ s it finds.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from harness.streams._content import (
     as_list,
     excerpt,
 )
-from harness.streams._rules import Problem
+from harness.streams._grammar_rules import Problem
 
 _CALL_FIELDS = {
     "function": ("content.function-arguments", "arguments"),

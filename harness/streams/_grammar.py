@@ -31,7 +31,7 @@ from harness.streams._events import (
     classify,
     normalise,
 )
-from harness.streams._rules import Problem
+from harness.streams._grammar_rules import Problem
 
 _RUN_NEXT: dict[str | None, frozenset[str]] = {
     None: frozenset({"created"}),

@@ -16,7 +16,7 @@ from stream_samples import REAL_CASSETTES, Event, synthetic, to_sse
 
 from harness import ContractViolation
 from harness.streams import assert_stream_valid, check_stream
-from harness.streams._rules import OBSERVED_QUIRKS, RULES
+from harness.streams._grammar_rules import OBSERVED_QUIRKS, RULES
 from harness.verify import check_exchange
 from harness.verify._readers import read_recording
 
