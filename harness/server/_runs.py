@@ -14,7 +14,7 @@ import re
 from collections.abc import Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
-from harness.server import _model
+from harness.server import _reply_generator as replies
 from harness.server._errors import bad_request
 from harness.server._objects import message_text, new_message, new_step, usage
 from harness.server._state import TERMINAL, Obj, Store, message_view, public, step_view
@@ -34,7 +34,9 @@ class _Context:
 
     @property
     def prompt_tokens(self) -> int:
-        return _model.count_tokens(self.instructions or "") + sum(_model.count_tokens(t) for t in self.texts)
+        return replies.count_tokens(self.instructions or "") + sum(
+            replies.count_tokens(t) for t in self.texts
+        )
 
 
 def _chunks(text: str) -> list[str]:
@@ -168,7 +170,7 @@ class RunEngine:
                 return []
             chosen = [f for f in functions if f["name"] == choice["function"]["name"]]
         else:
-            chosen = [f for f in functions if _model.mentions_function(context.last_user, f["name"])]
+            chosen = [f for f in functions if replies.mentions_function(context.last_user, f["name"])]
             if not chosen and choice == "required" and not any(t["type"] != "function" for t in run["tools"]):
                 chosen = functions[:1]
         if not run["parallel_tool_calls"]:
@@ -180,7 +182,7 @@ class RunEngine:
                 "function": {
                     "name": f["name"],
                     "arguments": json.dumps(
-                        _model.arguments_for(f.get("parameters") or {}, context.last_user)
+                        replies.arguments_for(f.get("parameters") or {}, context.last_user)
                     ),
                 },
             }
@@ -206,7 +208,7 @@ class RunEngine:
         step["step_details"]["tool_calls"] = [
             {"id": c["id"], "type": "function", "function": {**c["function"], "output": None}} for c in calls
         ]
-        completion = sum(_model.count_tokens(c["function"]["arguments"]) + 1 for c in calls)
+        completion = sum(replies.count_tokens(c["function"]["arguments"]) + 1 for c in calls)
         step["_usage"] = usage(context.prompt_tokens, completion)
         run["required_action"] = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}
         yield self._set(run, "requires_action")
@@ -227,8 +229,8 @@ class RunEngine:
         yield self._set(run, "queued")
         yield self._set(run, "in_progress")
         context = self._context(run)
-        extra = sum(_model.count_tokens(output) for output in outputs.values())
-        yield from self._reply(run, context, _model.function_reply(reported), [], extra_prompt=extra)
+        extra = sum(replies.count_tokens(output) for output in outputs.values())
+        yield from self._reply(run, context, replies.function_reply(reported), [], extra_prompt=extra)
 
     def _cancelled(self, run: Obj) -> Iterator[Event]:
         for step in self.store.steps.get(run["id"], []):
@@ -254,34 +256,34 @@ class RunEngine:
         citations: list[tuple[str, str, str]] = []
         extra_prompt = 0
         if "code_interpreter" in kinds and forced in (None, "code_interpreter"):
-            task = _model.code_task(context.last_user)
+            task = replies.code_task(context.last_user)
             if task is None and (forced == "code_interpreter" or choice == "required"):
-                task = _model.CodeRun(f"print({context.last_user!r})", context.last_user, context.last_user)
+                task = replies.CodeRun(f"print({context.last_user!r})", context.last_user, context.last_user)
             if task is not None:
                 yield from self._code_step(run, context, task)
                 answer.append(task.answer)
-                extra_prompt += _model.count_tokens(task.code) + _model.count_tokens(task.logs)
+                extra_prompt += replies.count_tokens(task.code) + replies.count_tokens(task.logs)
         if "file_search" in kinds and forced in (None, "file_search") and not answer:
             hits = yield from self._search_step(run, context)
-            extra_prompt += sum(_model.count_tokens(h.chunk.text) for h in hits)
+            extra_prompt += sum(replies.count_tokens(h.chunk.text) for h in hits)
             seen: set[str] = set()
             for position, hit in enumerate(hits):
                 if hit.chunk.file_id in seen or len(seen) == 2:
                     continue
                 seen.add(hit.chunk.file_id)
-                line = _model.best_line(context.last_user, hit.chunk.text).rstrip(".!?;:")
+                line = replies.best_line(context.last_user, hit.chunk.text).rstrip(".!?;:")
                 marker = f"【{context.message_count + 3}:{position}†{hit.chunk.filename}】"
                 citations.append((f'According to {hit.chunk.filename}, "{line}"', marker, hit.chunk.file_id))
-        text = " ".join(answer) if answer else ("" if citations else _model.plain_reply(context.last_user))
+        text = " ".join(answer) if answer else ("" if citations else replies.plain_reply(context.last_user))
         yield from self._reply(
             run,
             context,
-            _model.with_name(text, run["instructions"]) if text else "",
+            replies.with_name(text, run["instructions"]) if text else "",
             citations,
             extra_prompt=extra_prompt,
         )
 
-    def _code_step(self, run: Obj, context: _Context, task: _model.CodeRun) -> Iterator[Event]:
+    def _code_step(self, run: Obj, context: _Context, task: replies.CodeRun) -> Iterator[Event]:
         call_id = self.store.ids.new("call")
         step = new_step(self.store, run, kind="tool_calls", details={"type": "tool_calls", "tool_calls": []})
         yield self._step("created", step)
@@ -314,15 +316,15 @@ class RunEngine:
                 "code_interpreter": {"input": task.code, "outputs": [{"type": "logs", "logs": task.logs}]},
             }
         ]
-        yield from self._finish_step(step, context.prompt_tokens, _model.count_tokens(task.code))
+        yield from self._finish_step(step, context.prompt_tokens, replies.count_tokens(task.code))
 
-    def _search_step(self, run: Obj, context: _Context) -> Generator[Event, None, list[_model.Hit]]:
+    def _search_step(self, run: Obj, context: _Context) -> Generator[Event, None, list[replies.Hit]]:
         tool = next(t for t in run["tools"] if t["type"] == "file_search")
         options = tool.get("file_search") or {}
         ranking = options.get("ranking_options") or {}
         threshold = float(ranking.get("score_threshold", 0.0))
         chunks = searchable_chunks(self.store, run)
-        hits = _model.rank(
+        hits = replies.rank(
             context.last_user, chunks, threshold=threshold, limit=int(options.get("max_num_results", 20))
         )
         call_id = self.store.ids.new("call")
@@ -356,7 +358,7 @@ class RunEngine:
                 "file_search": {"ranking_options": shown_ranking, "results": results},
             }
         ]
-        yield from self._finish_step(step, context.prompt_tokens, _model.count_tokens(context.last_user))
+        yield from self._finish_step(step, context.prompt_tokens, replies.count_tokens(context.last_user))
         return hits
 
     def _finish_step(self, step: Obj, prompt: int, completion: int) -> Iterator[Event]:
@@ -407,7 +409,7 @@ class RunEngine:
         for piece, cited in segments:
             pieces = [piece] if cited else _chunks(piece)
             for chunk in pieces:
-                cost = 0 if cited else _model.count_tokens(chunk)
+                cost = 0 if cited else replies.count_tokens(chunk)
                 if budget is not None and written + cost > budget:
                     truncated = True
                     break
