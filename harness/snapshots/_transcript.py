@@ -21,22 +21,15 @@ line whatever its text holds.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from harness._errors import HarnessError
 from harness.snapshots._normalise import JSONValue, Normaliser
 from harness.snapshots._payloads import to_jsonable
-from harness.streams._sse import DecodedStream, SSEEvent, decode_sse
+from harness.streams._content import MessageContent, StepCalls
+from harness.streams._events import RawText, normalise
 
 EVENT_COLUMN = 28
 """Width of the event-name column."""
-
-_ACCEPTED = (
-    "SSE text or bytes, a list of SSE chunks, a DecodedStream, a list of {'event': ..., 'data': ...} "
-    "dicts, or the SDK's stream event objects"
-)
-
 
 _MESSAGE_BEGINS = frozenset({"thread.message.created", "thread.message.in_progress"})
 
@@ -64,59 +57,27 @@ class EventSequence:
     cut: str | None = None
 
 
-def _from_sse(event: SSEEvent) -> StreamEvent:
-    return _from_text(event.event or "message", event.data)
-
-
-def _from_text(name: str, data: str) -> StreamEvent:
-    if data.strip() == "[DONE]":
-        return StreamEvent(name, None)
-    try:
-        parsed: JSONValue = json.loads(data)
-    except json.JSONDecodeError:
-        return StreamEvent(name, data, parsed=False)
-    return StreamEvent(name, parsed)
-
-
-def _from_item(item: object, position: int) -> StreamEvent:
-    if isinstance(item, SSEEvent):
-        return _from_sse(item)
-    if isinstance(item, dict):
-        name, data = item.get("event"), item.get("data")
-    elif hasattr(item, "event") and hasattr(item, "data"):
-        name, data = getattr(item, "event"), getattr(item, "data")  # noqa: B009
-    else:
-        raise HarnessError(
-            f"stream item {position} is a {type(item).__qualname__}, not an event: expected {_ACCEPTED}"
-        )
-    if not isinstance(name, str):
-        raise HarnessError(
-            f"stream item {position} has no event name (saw {name!r}): each event needs a string "
-            "'event' such as 'thread.run.created'"
-        )
-    if isinstance(data, str):
-        return _from_text(name, data)
-    return StreamEvent(name, to_jsonable(data))
-
-
 def read_events(stream: object) -> EventSequence:
     """Read a stream in any of the accepted forms into :class:`StreamEvent` objects.
+
+    The forms are those of :func:`harness.streams.iter_events`, which reads them.
 
     Raises:
         HarnessError: ``stream`` is none of the accepted forms.
     """
-    if isinstance(stream, bytes | bytearray | str):
-        stream = decode_sse(bytes(stream) if isinstance(stream, bytearray) else stream)
-    if isinstance(stream, DecodedStream):
-        return EventSequence(
-            tuple(_from_sse(event) for event in stream.events), stream.partial if stream.truncated else None
-        )
-    if isinstance(stream, dict) or not isinstance(stream, Iterable):
-        raise HarnessError(f"cannot read a stream from a {type(stream).__qualname__}: expected {_ACCEPTED}")
-    items = list(stream)
-    if items and all(isinstance(item, bytes | str) for item in items):
-        return read_events(decode_sse(items))
-    return EventSequence(tuple(_from_item(item, position) for position, item in enumerate(items)))
+    normalised = normalise(stream)
+    return EventSequence(
+        tuple(_event(name, data) for name, data in normalised.events),
+        normalised.partial if normalised.truncated else None,
+    )
+
+
+def _event(name: str, data: object) -> StreamEvent:
+    if isinstance(data, RawText):
+        if data.strip() == "[DONE]":
+            return StreamEvent(name, None)
+        return StreamEvent(name, str(data), parsed=False)
+    return StreamEvent(name, to_jsonable(data))
 
 
 # --- typed access to loosely shaped data -----------------------------------------------------------
@@ -139,64 +100,21 @@ def _index(part: dict[str, JSONValue], fallback: int) -> int:
     return index if isinstance(index, int) and not isinstance(index, bool) else fallback
 
 
-# --- folding deltas ----------------------------------------------------------------------------
+# --- folding deltas (harness.streams' folder) -----------------------------------------------------
 
 
-@dataclass
-class _Part:
-    """What the deltas of one content part or tool call add up to."""
-
-    kind: str = ""
-    id: str = ""
-    name: str = ""
-    text: str = ""
-    annotations: int = 0
-    files: list[str] = field(default_factory=list)
-    output: str | None = None
-    outputs: list[JSONValue] = field(default_factory=list)
-
-
-def _fold_message_deltas(events: list[StreamEvent]) -> dict[int, _Part]:
-    parts: dict[int, _Part] = {}
+def _fold_message_deltas(events: list[StreamEvent]) -> MessageContent:
+    content = MessageContent()
     for event in events:
-        for position, raw in enumerate(_items(_obj(_obj(event.data).get("delta")).get("content"))):
-            chunk = _obj(raw)
-            part = parts.setdefault(_index(chunk, position), _Part())
-            part.kind = _word(chunk.get("type")) or part.kind
-            body = _obj(chunk.get(part.kind))
-            if part.kind == "text":
-                part.text += _word(body.get("value"))
-                part.annotations += len(_items(body.get("annotations")))
-            elif part.kind == "refusal":
-                part.text += _word(chunk.get("refusal"))
-            elif part.kind == "image_file" and body.get("file_id"):
-                part.files.append(_word(body.get("file_id")))
-            elif part.kind == "image_url":
-                part.text += _word(body.get("url"))
-    return parts
+        content.apply_delta(_obj(_obj(event.data).get("delta")))
+    return content
 
 
-def _fold_step_deltas(events: list[StreamEvent]) -> tuple[str, dict[int, _Part]]:
-    message_id = ""
-    calls: dict[int, _Part] = {}
+def _fold_step_deltas(events: list[StreamEvent]) -> StepCalls:
+    calls = StepCalls()
     for event in events:
-        details = _obj(_obj(_obj(event.data).get("delta")).get("step_details"))
-        message_id = _word(_obj(details.get("message_creation")).get("message_id")) or message_id
-        for position, raw in enumerate(_items(details.get("tool_calls"))):
-            chunk = _obj(raw)
-            call = calls.setdefault(_index(chunk, position), _Part())
-            call.kind = _word(chunk.get("type")) or call.kind
-            call.id = _word(chunk.get("id")) or call.id
-            body = _obj(chunk.get(call.kind))
-            if call.kind == "function":
-                call.name = _word(body.get("name")) or call.name
-                call.text += _word(body.get("arguments"))
-                if isinstance(body.get("output"), str):
-                    call.output = _word(body.get("output"))
-            elif call.kind == "code_interpreter":
-                call.text += _word(body.get("input"))
-                call.outputs.extend(_items(body.get("outputs")))
-    return message_id, calls
+        calls.apply_delta(_obj(_obj(event.data).get("delta")))
+    return calls
 
 
 class _Renderer:
@@ -337,32 +255,37 @@ class _Renderer:
     def message_deltas(self, events: list[StreamEvent]) -> list[str]:
         words = self.head(_obj(events[0].data))
         pieces: list[str] = []
-        for index, part in sorted(_fold_message_deltas(events).items()):
-            if part.kind in ("text", "refusal", "image_url"):
-                label = "" if part.kind == "text" else f" {part.kind}"
+        for index, part in sorted(_fold_message_deltas(events).parts.items()):
+            kind = part.type or ""
+            if kind in ("text", "refusal", "image_url"):
+                label = "" if kind == "text" else f" {kind}"
                 text = f"content[{index}]{label} += {self.quote(part.text)}"
-                if part.annotations:
-                    text += f" (+{part.annotations} annotation{'s' if part.annotations > 1 else ''})"
+                count = part.annotation_deltas
+                if count:
+                    text += f" (+{count} annotation{'s' if count > 1 else ''})"
             else:
-                text = " ".join([f"content[{index}]", self.n.text(part.kind), *map(self.ref, part.files)])
+                text = " ".join([f"content[{index}]", self.n.text(kind), *map(self.ref, part.files)])
             pieces.append(text)
         return [*words, "; ".join(pieces)]
 
     def step_deltas(self, events: list[StreamEvent]) -> list[str]:
         words = self.head(_obj(events[0].data))
-        message_id, calls = _fold_step_deltas(events)
-        if message_id:
-            words.append(f"message_creation {self.ref(message_id)}")
+        folded = _fold_step_deltas(events)
+        if folded.message_id:
+            words.append(f"message_creation {self.ref(folded.message_id)}")
         pieces: list[str] = []
-        for index, call in sorted(calls.items()):
-            text = f"tool_calls[{index}] {self.ref(call.id) if call.id else '?'} {self.n.text(call.kind)}"
-            if call.kind == "function":
-                text += f" {self.n.text(call.name)} arguments += {self.quote(call.text)}"
+        for call in folded.ordered():
+            kind = call.type or ""
+            text = f"tool_calls[{call.index}] {self.ref(call.id) if call.id else '?'} {self.n.text(kind)}"
+            if kind == "function":
+                text += f" {self.n.text(call.name or '')} arguments += {self.quote(call.arguments_text)}"
                 if call.output is not None:
                     text += f" -> {self.quote(call.output)}"
-            elif call.kind == "code_interpreter":
-                text += f" input += {self.quote(call.text)}"
-                text += "".join(f" {self.code_output(_obj(output))}" for output in call.outputs)
+            elif kind == "code_interpreter":
+                text += f" input += {self.quote(call.input_text)}"
+                text += "".join(
+                    f" {self.code_output(_obj(call.outputs[number]))}" for number in sorted(call.outputs)
+                )
             pieces.append(text)
         if pieces:
             words.append("; ".join(pieces))
