@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness._findings import Finding
+from harness._headers import header
 from harness.streams import DecodedStream, ObjectSummary, SSEEvent, decode_sse, reconstruct
 from harness.verify._readers import UnreadableRecording, read_recording
-from harness.verify._recording import RecordedInteraction, header
+from harness.verify._recording import RecordedInteraction
 from harness.verify._runner import check_interaction
 
 if TYPE_CHECKING:
