@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from harness.streams import _grammar_rules as rules
 from harness.streams._events import END_STAMPS, ObjectKind
 from harness.streams._grammar_rules import Problem, observed_quirk
 
@@ -64,7 +65,7 @@ class Consistency:
             if data["object"] != expected:
                 problems.append(
                     Problem(
-                        "event.object-type",
+                        rules.EVENT_OBJECT_TYPE,
                         f"{name} carries object {data['object']!r}: expected {expected!r}",
                         expected,
                         data["object"],
@@ -112,7 +113,7 @@ class Consistency:
             elif known[0] != value:
                 problems.append(
                     Problem(
-                        "ids.consistent",
+                        rules.IDS_CONSISTENT,
                         f"{name} has {key} {value!r}: expected {known[0]!r}, as at "
                         f"{self._describe(known[1])}",
                         known[0],
@@ -140,7 +141,7 @@ class Consistency:
                 if before is not None and value < before[0]:
                     problems.append(
                         Problem(
-                            "time.monotonic",
+                            rules.TIME_MONOTONIC,
                             f"{kind} {object_id}: {key} goes back from {before[0]} "
                             f"({self._describe(before[1])}) to {value}: expected it never to decrease",
                             f">= {before[0]}",
@@ -156,7 +157,7 @@ class Consistency:
                 if key != "created_at" and value < created:
                     problems.append(
                         Problem(
-                            "time.monotonic",
+                            rules.TIME_MONOTONIC,
                             f"{name}: {key} {value} is before created_at {created}: expected it no earlier",
                             f">= {created}",
                             value,
@@ -170,7 +171,7 @@ class Consistency:
         if self._clock is not None and moment < self._clock[0] - CLOCK_SLACK:
             problems.append(
                 Problem(
-                    "time.monotonic",
+                    rules.TIME_MONOTONIC,
                     f"{name} is dated {moment} ({dating}), before {self._clock[0]} of "
                     f"{self._describe(self._clock[1])}: expected event times never to go back",
                     f">= {self._clock[0] - CLOCK_SLACK}",
@@ -185,10 +186,10 @@ class Consistency:
 
 def _status_problem(name: str, field: str, seen: object, what: str, expected: object) -> Problem:
     """A ``status.matches-event`` problem: drift when the real API was seen doing it, else a violation."""
-    quirk = observed_quirk("status.matches-event", name, field, seen)
+    quirk = observed_quirk(rules.STATUS_MATCHES_EVENT, name, field, seen)
     if quirk is not None:
         return Problem(
-            "status.matches-event",
+            rules.STATUS_MATCHES_EVENT,
             f"{what}: the real API did this (quirk {quirk.id}); the documentation expects "
             f"{'null' if expected is None else repr(expected)}",
             expected,
@@ -196,7 +197,7 @@ def _status_problem(name: str, field: str, seen: object, what: str, expected: ob
             field,
             severity="drift",
         )
-    return Problem("status.matches-event", f"{what}: expected {expected!r}", expected, seen, field)
+    return Problem(rules.STATUS_MATCHES_EVENT, f"{what}: expected {expected!r}", expected, seen, field)
 
 
 def _dating_stamp(kind: ObjectKind, stage: str) -> str | None:

@@ -19,6 +19,7 @@ from typing import Any
 
 from harness._errors import ContractViolation
 from harness._findings import Finding, Severity
+from harness.streams import _grammar_rules as rules
 from harness.streams._consistency import Consistency
 from harness.streams._content import MessageContent, StepCalls, as_dict, excerpt
 from harness.streams._deltas import message_problems, required_call_problems, step_problems
@@ -214,7 +215,7 @@ class _Checker:
         if self.done_at is not None:
             if name == "done":
                 self._flag(
-                    "stream.done-once",
+                    rules.STREAM_DONE_ONCE,
                     index,
                     f"a second `done` event: expected one, seen another after {self._at(self.done_at)}",
                     expected="one done event",
@@ -222,7 +223,7 @@ class _Checker:
                 )
             else:
                 self._flag(
-                    "stream.nothing-after-done",
+                    rules.STREAM_NOTHING_AFTER_DONE,
                     index,
                     f"{name} after `done` ({self._at(self.done_at)}): expected nothing after done, seen "
                     f"{name}",
@@ -235,7 +236,7 @@ class _Checker:
             return
         if self.error_at is not None:
             self._flag(
-                "stream.error-ends",
+                rules.STREAM_ERROR_ENDS,
                 index,
                 f"{name} after the `error` at {self._at(self.error_at)}: expected the stream to end (or "
                 f"`done`), seen {name}",
@@ -251,7 +252,7 @@ class _Checker:
             return  # Not an Assistants event: the contracts report unknown events.
         if not isinstance(data, dict):
             self._flag(
-                "stream.data-json",
+                rules.STREAM_DATA_JSON,
                 index,
                 f"{name} carries {excerpt(data)!r}: expected a JSON object",
                 expected="a JSON object",
@@ -277,7 +278,7 @@ class _Checker:
                 None,
             )
             self._flag(
-                "stream.truncated",
+                rules.STREAM_TRUNCATED,
                 len(self.events),
                 f"the stream ends in the middle of an event after {len(self.events)} complete events: "
                 f"expected a blank line to end it, seen {excerpt(cut, 80)!r}",
@@ -291,7 +292,7 @@ class _Checker:
         last = len(self.events) - 1 if self.events else None
         if self.stream.wire and self.done_at is None:
             self._flag(
-                "stream.done-last",
+                rules.STREAM_DONE_LAST,
                 last,
                 "the stream ends without `done`: expected done as the last event, seen "
                 f"{self.events[-1][0] if self.events else 'no event at all'} last",
@@ -302,7 +303,7 @@ class _Checker:
             where = self.done_at if self.done_at is not None else last
             seen = f"thread.run.{self.run_state}" if self.run_state else "no run event"
             self._flag(
-                "run.single-terminal",
+                rules.RUN_SINGLE_TERMINAL,
                 where,
                 "the run never ends: expected thread.run.completed, incomplete, failed, cancelled, "
                 f"expired or requires_action before the stream ends, seen {seen} last",
@@ -325,7 +326,7 @@ class _Checker:
             self.thread_at = index
             return
         self._flag(
-            "thread.created-first",
+            rules.THREAD_CREATED_FIRST,
             index,
             message,
             expected="thread.created as event 0, once, in a stream that starts a run",
@@ -337,7 +338,7 @@ class _Checker:
         if state in RUN_ENDS:
             if stage in RUN_ENDS:
                 self._flag(
-                    "run.single-terminal",
+                    rules.RUN_SINGLE_TERMINAL,
                     index,
                     f"{name} after the run already ended at {self._at(self.run_state_at)}: expected one end",
                     expected="no second end",
@@ -345,7 +346,7 @@ class _Checker:
                 )
             else:
                 self._flag(
-                    "run.lifecycle",
+                    rules.RUN_LIFECYCLE,
                     index,
                     f"{name} after the run ended at {self._at(self.run_state_at)}: expected nothing about "
                     "the run after its end",
@@ -359,7 +360,7 @@ class _Checker:
             options = " or ".join(f"thread.run.{option}" for option in sorted(allowed))
             after = f"thread.run.{state}" if state else ("a resumed start" if self.resumed else "the start")
             self._flag(
-                "run.lifecycle",
+                rules.RUN_LIFECYCLE,
                 index,
                 f"{name} after {after}: expected {options}",
                 expected=options,
@@ -382,7 +383,7 @@ class _Checker:
             what = "thread.run.step" if tracked.kind == "step" else "thread.message"
             moment = "completes" if stage == "completed" else "stops for tool outputs"
             self._flag(
-                "object.single-terminal",
+                rules.OBJECT_SINGLE_TERMINAL,
                 index,
                 f"the run {moment} while {tracked.kind} {tracked.id} (from {self._at(tracked.first)}) has "
                 f"not ended: expected its {what}.completed (or another end) first",
@@ -407,7 +408,7 @@ class _Checker:
         if not self.resumed and self.run_state is None and not self.start_reported:
             self.start_reported = True
             self._flag(
-                "run.lifecycle",
+                rules.RUN_LIFECYCLE,
                 index,
                 f"{name} before any run event: expected thread.run.created first",
                 expected="thread.run.created",
@@ -415,7 +416,7 @@ class _Checker:
             )
         if self.run_state in RUN_ENDS:
             self._flag(
-                "run.lifecycle",
+                rules.RUN_LIFECYCLE,
                 index,
                 f"{name} after the run ended at {self._at(self.run_state_at)}: expected nothing about the "
                 "run after its end",
@@ -426,7 +427,7 @@ class _Checker:
         created_name = "thread.run.step.created" if kind == "step" else "thread.message.created"
         if not isinstance(object_id, str):
             self._flag(
-                "object.unknown",
+                rules.OBJECT_UNKNOWN,
                 index,
                 f"{name} names no {kind} id: expected the id of a {kind} of this stream",
                 expected=f"the id of a {kind}",
@@ -437,7 +438,7 @@ class _Checker:
         tracked = self.objects.get(object_id)
         if tracked is not None and tracked.kind != kind:
             self._flag(
-                "object.unknown",
+                rules.OBJECT_UNKNOWN,
                 index,
                 f"{name} for {object_id}, which is a {tracked.kind} of this stream: expected a {kind} id",
                 expected=f"a {kind} id",
@@ -448,7 +449,7 @@ class _Checker:
         if stage == "created":
             if tracked is not None:
                 self._flag(
-                    "object.created-first",
+                    rules.OBJECT_CREATED_FIRST,
                     index,
                     f"{name} for {kind} {object_id}, already known from {self._at(tracked.first)}: "
                     "expected it created once, before its other events",
@@ -464,7 +465,7 @@ class _Checker:
             # in progress, so it shows up with a delta or its end, never with in_progress.
             if not (self.resumed and self.adopting and stage != "in_progress"):
                 self._flag(
-                    "object.unknown",
+                    rules.OBJECT_UNKNOWN,
                     index,
                     f"{name} for {kind} {object_id}, which this stream never created: expected "
                     f"{created_name} for it first",
@@ -480,7 +481,7 @@ class _Checker:
             if tracked.stage != "created":
                 state = f"ended ({tracked.end})" if tracked.stage == "ended" else "in progress"
                 self._flag(
-                    "object.lifecycle",
+                    rules.OBJECT_LIFECYCLE,
                     index,
                     f"{name} for {kind} {object_id}, which is already {state}: expected in_progress once, "
                     f"right after {created_name}",
@@ -493,7 +494,7 @@ class _Checker:
         if tracked.stage == "ended":
             if stage in ends:
                 self._flag(
-                    "object.single-terminal",
+                    rules.OBJECT_SINGLE_TERMINAL,
                     index,
                     f"{name} for {kind} {object_id}, which already ended at {self._at(tracked.ended_at)}: "
                     "expected one end",
@@ -502,7 +503,7 @@ class _Checker:
                 )
             else:
                 self._flag(
-                    "object.lifecycle",
+                    rules.OBJECT_LIFECYCLE,
                     index,
                     f"{name} for {kind} {object_id} after it ended at {self._at(tracked.ended_at)}: "
                     "expected no delta after the end",
@@ -513,7 +514,7 @@ class _Checker:
         if tracked.stage == "created":
             in_progress = created_name.replace(".created", ".in_progress")
             self._flag(
-                "object.lifecycle",
+                rules.OBJECT_LIFECYCLE,
                 index,
                 f"{name} for {kind} {object_id} straight after its creation: expected {in_progress} first",
                 expected=in_progress,
@@ -550,7 +551,7 @@ class _Checker:
         if tracked.kind == "message":
             for problem in tracked.message.apply_delta(delta):
                 self._flag(
-                    "content.text-deltas",
+                    rules.CONTENT_TEXT_DELTAS,
                     index,
                     f"{name} for message {tracked.id} has {problem}: expected each content part to name "
                     "its index",
@@ -560,7 +561,11 @@ class _Checker:
                 )
             return
         for call_type, problem in tracked.calls.apply_delta(delta):
-            rule = "content.code-input" if call_type == "code_interpreter" else "content.function-arguments"
+            rule = (
+                rules.CONTENT_CODE_INPUT
+                if call_type == "code_interpreter"
+                else rules.CONTENT_FUNCTION_ARGUMENTS
+            )
             self._flag(
                 rule,
                 index,
@@ -576,7 +581,7 @@ class _Checker:
         known = self.objects.get(message_id) if isinstance(message_id, str) else None
         if known is None or known.kind != "message":
             self._flag(
-                "step.message-exists",
+                rules.STEP_MESSAGE_EXISTS,
                 index,
                 f"message_creation step {tracked.id} names message {message_id!r}, which this stream never "
                 "created: expected the id of a message of the stream",

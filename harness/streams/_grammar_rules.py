@@ -12,46 +12,69 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+# The rule ids, one constant each: checkers name a rule through these, never by a string literal.
+STREAM_TRUNCATED = "stream.truncated"
+STREAM_DATA_JSON = "stream.data-json"
+STREAM_DONE_LAST = "stream.done-last"
+STREAM_DONE_ONCE = "stream.done-once"
+STREAM_NOTHING_AFTER_DONE = "stream.nothing-after-done"
+STREAM_ERROR_ENDS = "stream.error-ends"
+EVENT_OBJECT_TYPE = "event.object-type"
+STATUS_MATCHES_EVENT = "status.matches-event"
+THREAD_CREATED_FIRST = "thread.created-first"
+RUN_LIFECYCLE = "run.lifecycle"
+RUN_SINGLE_TERMINAL = "run.single-terminal"
+RUN_REQUIRED_ACTION_CALLS = "run.required-action-calls"
+IDS_CONSISTENT = "ids.consistent"
+OBJECT_CREATED_FIRST = "object.created-first"
+OBJECT_UNKNOWN = "object.unknown"
+OBJECT_LIFECYCLE = "object.lifecycle"
+OBJECT_SINGLE_TERMINAL = "object.single-terminal"
+STEP_MESSAGE_EXISTS = "step.message-exists"
+CONTENT_TEXT_DELTAS = "content.text-deltas"
+CONTENT_FUNCTION_ARGUMENTS = "content.function-arguments"
+CONTENT_CODE_INPUT = "content.code-input"
+TIME_MONOTONIC = "time.monotonic"
+
 _RULES: dict[str, str] = {
     # The stream as a whole.
-    "stream.truncated": "The stream ends in the middle of an event: the last event never got its blank line.",
-    "stream.data-json": "Every event but `done` carries a JSON object as its data.",
-    "stream.done-last": "A complete stream read off the wire ends with a `done` event (unless an "
+    STREAM_TRUNCATED: "The stream ends in the middle of an event: the last event never got its blank line.",
+    STREAM_DATA_JSON: "Every event but `done` carries a JSON object as its data.",
+    STREAM_DONE_LAST: "A complete stream read off the wire ends with a `done` event (unless an "
     "`error` ended it).",
-    "stream.done-once": "`done` appears at most once.",
-    "stream.nothing-after-done": "No event follows `done`.",
-    "stream.error-ends": "An `error` event ends the stream: only `done` may follow it.",
-    "event.object-type": "The `object` field of an event's data names the kind the event is about "
+    STREAM_DONE_ONCE: "`done` appears at most once.",
+    STREAM_NOTHING_AFTER_DONE: "No event follows `done`.",
+    STREAM_ERROR_ENDS: "An `error` event ends the stream: only `done` may follow it.",
+    EVENT_OBJECT_TYPE: "The `object` field of an event's data names the kind the event is about "
     "(thread.run.step.* carries a `thread.run.step`, thread.message.delta a `thread.message.delta`, ...).",
-    "status.matches-event": "The `status` field agrees with the event name (thread.run.completed carries "
+    STATUS_MATCHES_EVENT: "The `status` field agrees with the event name (thread.run.completed carries "
     'status "completed"; a `*.created` run is "queued", a created step or message "in_progress").',
     # The run.
-    "thread.created-first": "`thread.created` appears only in createAndRun streams, once, as the "
-    "first event.",
-    "run.lifecycle": "Run events follow thread.run.created → queued → in_progress → …; a stream resumed by "
+    THREAD_CREATED_FIRST: "`thread.created` appears only in createAndRun streams, once, as the first event.",
+    RUN_LIFECYCLE: "Run events follow thread.run.created → queued → in_progress → …; a stream resumed by "
     "submit_tool_outputs starts at queued or in_progress; nothing about the run follows its end.",
-    "run.single-terminal": "The run ends exactly once: one of completed, incomplete, failed, cancelled, "
+    RUN_SINGLE_TERMINAL: "The run ends exactly once: one of completed, incomplete, failed, cancelled, "
     "expired, or requires_action (the stream then waits for tool outputs).",
-    "run.required-action-calls": "The tool calls of `thread.run.requires_action` are the function calls "
+    RUN_REQUIRED_ACTION_CALLS: "The tool calls of `thread.run.requires_action` are the function calls "
     "of the run's open tool_calls steps (same ids, names and arguments).",
-    "ids.consistent": "`thread_id`, `run_id` and `assistant_id` agree across all events of the stream.",
+    IDS_CONSISTENT: "`thread_id`, `run_id` and `assistant_id` agree across all events of the stream.",
     # Steps and messages.
-    "object.created-first": "A step or message is created once, before any other event about it.",
-    "object.unknown": "No in_progress, delta or terminal event for a step or message the stream never "
+    OBJECT_CREATED_FIRST: "A step or message is created once, before any other event about it.",
+    OBJECT_UNKNOWN: "No in_progress, delta or terminal event for a step or message the stream never "
     "created (a resumed stream may finish the step or message that was open when it paused).",
-    "object.lifecycle": "A step or message goes created → in_progress → delta* → terminal, in that order.",
-    "object.single-terminal": "A step or message ends exactly once; all have ended when the run completes, "
+    OBJECT_LIFECYCLE: "A step or message goes created → in_progress → delta* → terminal, in that order.",
+    OBJECT_SINGLE_TERMINAL: "A step or message ends exactly once; all have ended when the run completes, "
     "and all but the steps of function calls when it stops at requires_action.",
-    "step.message-exists": "A message_creation step names a message created in the stream.",
+    STEP_MESSAGE_EXISTS: "A message_creation step names a message created in the stream.",
     # Content.
-    "content.text-deltas": "The text deltas of a message (per content index, with their annotation "
+    CONTENT_TEXT_DELTAS: "The text deltas of a message (per content index, with their annotation "
     "deltas) add up to exactly the text and annotations of its `thread.message.completed`.",
-    "content.function-arguments": "The argument deltas of each function call add up to the arguments in "
+    CONTENT_FUNCTION_ARGUMENTS: "The argument deltas of each function call add up to the arguments in "
     "the completed step.",
-    "content.code-input": "The input deltas of each code_interpreter call add up to the input in the "
+    CONTENT_CODE_INPUT: "The input deltas of each code_interpreter call add up to the input in the "
     "completed step.",
     # Time.
-    "time.monotonic": "Timestamps never go back: each object's created_at/started_at/completed_at/… "
+    TIME_MONOTONIC: "Timestamps never go back: each object's created_at/started_at/completed_at/… "
     "never decrease, end times are not before created_at, and each created, started or ended event is "
     "dated no earlier than the events before it (give or take the one second two objects made together "
     "may straddle).",
@@ -127,7 +150,7 @@ _BEFORE_RUN_INCOMPLETE = (
 OBSERVED_QUIRKS: tuple[Quirk, ...] = (
     Quirk(
         id="run.completed-event-incomplete-status",
-        rule="status.matches-event",
+        rule=STATUS_MATCHES_EVENT,
         event="thread.run.completed",
         field="status",
         seen=frozenset({"incomplete"}),
@@ -135,7 +158,7 @@ OBSERVED_QUIRKS: tuple[Quirk, ...] = (
     ),
     Quirk(
         id="run.completed-with-incomplete-details",
-        rule="status.matches-event",
+        rule=STATUS_MATCHES_EVENT,
         event="thread.run.completed",
         field="incomplete_details",
         seen=frozenset({"<set>"}),
