@@ -127,49 +127,47 @@ class Consistency:
         self, index: int, name: str, kind: ObjectKind, stage: str, data: dict[str, Any]
     ) -> list[Problem]:
         """The timestamps of one (non-delta) event, against its object's earlier ones and the clock."""
-        problems: list[Problem] = []
         stamps = {
             key: value
             for key in STAMPS
             if isinstance(value := data.get(key), int | float) and not isinstance(value, bool)
         }
         object_id = data.get("id")
+        problems: list[Problem] = []
         if isinstance(object_id, str):
-            known = self._stamps.setdefault(f"{kind}:{object_id}", {})
-            for key, value in stamps.items():
-                before = known.get(key)
-                if before is not None and value < before[0]:
-                    problems.append(
-                        Problem(
-                            rules.TIME_MONOTONIC,
-                            f"{kind} {object_id}: {key} goes back from {before[0]} "
-                            f"({self._describe(before[1])}) to {value}: expected it never to decrease",
-                            f">= {before[0]}",
-                            value,
-                            key,
-                        )
-                    )
-                else:
-                    known[key] = (value, index)
-        created = stamps.get("created_at")
-        if created is not None:
-            for key, value in stamps.items():
-                if key != "created_at" and value < created:
-                    problems.append(
-                        Problem(
-                            rules.TIME_MONOTONIC,
-                            f"{name}: {key} {value} is before created_at {created}: expected it no earlier",
-                            f">= {created}",
-                            value,
-                            key,
-                        )
-                    )
+            problems += self._never_back(index, f"{kind}:{object_id}", f"{kind} {object_id}", stamps)
+        problems += _not_before_creation(name, stamps)
         dating = _dating_stamp(kind, stage)
         moment = stamps.get(dating) if dating is not None else None
-        if dating is None or moment is None:
-            return problems
+        if dating is not None and moment is not None:
+            problems += self._after_the_clock(index, name, dating, moment)
+        return problems
+
+    def _never_back(self, index: int, key: str, label: str, stamps: dict[str, float]) -> list[Problem]:
+        """Each timestamp of one object never decreases from one event about it to the next."""
+        known = self._stamps.setdefault(key, {})
+        problems: list[Problem] = []
+        for field, value in stamps.items():
+            before = known.get(field)
+            if before is not None and value < before[0]:
+                problems.append(
+                    Problem(
+                        rules.TIME_MONOTONIC,
+                        f"{label}: {field} goes back from {before[0]} ({self._describe(before[1])}) to "
+                        f"{value}: expected it never to decrease",
+                        f">= {before[0]}",
+                        value,
+                        field,
+                    )
+                )
+            else:
+                known[field] = (value, index)
+        return problems
+
+    def _after_the_clock(self, index: int, name: str, dating: str, moment: float) -> list[Problem]:
+        """An event is dated no earlier than the events before it (give or take :data:`CLOCK_SLACK`)."""
         if self._clock is not None and moment < self._clock[0] - CLOCK_SLACK:
-            problems.append(
+            return [
                 Problem(
                     rules.TIME_MONOTONIC,
                     f"{name} is dated {moment} ({dating}), before {self._clock[0]} of "
@@ -178,10 +176,28 @@ class Consistency:
                     moment,
                     dating,
                 )
-            )
-        elif self._clock is None or moment > self._clock[0]:
+            ]
+        if self._clock is None or moment > self._clock[0]:
             self._clock = (moment, index)
-        return problems
+        return []
+
+
+def _not_before_creation(name: str, stamps: dict[str, float]) -> list[Problem]:
+    """No timestamp of an object is before its ``created_at``."""
+    created = stamps.get("created_at")
+    if created is None:
+        return []
+    return [
+        Problem(
+            rules.TIME_MONOTONIC,
+            f"{name}: {field} {value} is before created_at {created}: expected it no earlier",
+            f">= {created}",
+            value,
+            field,
+        )
+        for field, value in stamps.items()
+        if field != "created_at" and value < created
+    ]
 
 
 def _status_problem(name: str, field: str, seen: object, what: str, expected: object) -> Problem:
