@@ -77,7 +77,7 @@ def check_stream(events: object, *, resumed: bool | None = None) -> list[Finding
         HarnessError: ``events`` is not a stream in any accepted form.
     """
     stream = normalise(events)
-    return _Checker(stream, resumed).run()
+    return _GrammarWalk(stream, resumed).run()
 
 
 def assert_stream_valid(events: object, **kwargs: Any) -> None:
@@ -132,7 +132,7 @@ def looks_resumed(events: list[tuple[str, object]]) -> bool:
     return False
 
 
-class _Checker:
+class _GrammarWalk:
     """One pass over one stream."""
 
     def __init__(self, stream: NormalisedStream, resumed: bool | None) -> None:
