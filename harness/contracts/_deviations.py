@@ -15,6 +15,10 @@ knowingly do otherwise:
   (accepted through the drift baseline) instead of a violation, wherever the object appears: alone, in a
   list page, as the data of a stream event, nested in another object. Any other missing required field
   stays a violation.
+
+What real *streams* did against the stream grammar (``thread.run.completed`` ending runs that were
+incomplete, in 2024) is listed the same way, with its evidence, beside the grammar's rules:
+:data:`harness.streams._grammar_rules.OBSERVED_QUIRKS`, reported as ``drift``.
 """
 
 from __future__ import annotations

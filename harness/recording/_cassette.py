@@ -22,6 +22,7 @@ from typing import Any
 
 from harness._encoding import decode_content
 from harness._errors import HarnessError
+from harness._headers import header
 from harness._yaml import FORMAT_VERSION, dump_json, dump_yaml, load_document, serializer_for
 from harness.recording._config import RecordMode
 from harness.recording._matching import RequestKey, describe_difference, request_key, similarity
@@ -47,16 +48,6 @@ class UnmatchedRequestError(CassetteError):
         super().__init__(message)
         self.cassette = cassette
         self.request = request
-
-
-def headers_get(headers: dict[str, Any], name: str) -> str | None:
-    """The first value of header ``name`` (case-insensitive) in a stored header mapping."""
-    for key, values in headers.items():
-        if key.lower() == name:
-            if isinstance(values, list):
-                return str(values[0]) if values else None
-            return str(values)
-    return None
 
 
 def _text_or_bytes(body: bytes) -> str | bytes:
@@ -97,7 +88,7 @@ class Interaction:
         """True when the response is a server-sent event stream."""
         if not self.response:
             return False
-        return "text/event-stream" in (headers_get(self.response.get("headers") or {}, "content-type") or "")
+        return "text/event-stream" in (header(self.response.get("headers") or {}, "content-type") or "")
 
     @property
     def response_body(self) -> bytes:
@@ -271,7 +262,7 @@ class Cassette:
     ) -> None:
         """Store the response of a recorded interaction: decoded, scrubbed, as readable text."""
         headers = {name: list(values) for name, values in headers.items()}
-        encoding = headers_get(headers, "content-encoding")
+        encoding = header(headers, "content-encoding")
         try:
             decoded = decode_content(body, encoding)
         except ValueError as error:  # bytes that cannot be scrubbed are never stored

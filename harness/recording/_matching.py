@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from harness._headers import header
+
 
 @dataclass(frozen=True, slots=True)
 class RequestKey:
@@ -31,15 +33,6 @@ class RequestKey:
         """``METHOD /path?query`` for messages."""
         query = "&".join(f"{name}={value}" for name, value in self.query)
         return f"{self.method} {self.path}" + (f"?{query}" if query else "")
-
-
-def _header(headers: dict[str, Any], name: str) -> str:
-    for key, values in headers.items():
-        if key.lower() == name:
-            if isinstance(values, list):
-                return str(values[0]) if values else ""
-            return str(values)
-    return ""
 
 
 def _as_bytes(body: Any) -> bytes:
@@ -97,7 +90,7 @@ def request_key(request: dict[str, Any]) -> RequestKey:
     ``headers``)."""
     parts = urlsplit(str(request.get("uri", "")))
     query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
-    content_type = _header(request.get("headers") or {}, "content-type")
+    content_type = header(request.get("headers") or {}, "content-type") or ""
     return RequestKey(
         method=str(request.get("method", "GET")).upper(),
         path=parts.path or "/",

@@ -13,7 +13,7 @@ from harness.server import _requests as rq
 from harness.server import _validation as v
 from harness.server._errors import ApiError, bad_request, not_found
 from harness.server._http import form_body, json_body, respond, state
-from harness.server._model import rank
+from harness.server._reply_generator import rank
 from harness.server._state import Obj, deleted, list_body, paginate, public
 from harness.server._vectors import attach_file, create_vector_store, process, refresh, refresh_batch
 
@@ -133,7 +133,7 @@ async def search_store(request: Request) -> Response:
     params = v.check_object("", await json_body(request), rq.SEARCH_FIELDS, required=("query",))
     query = params["query"] if isinstance(params["query"], str) else " ".join(params["query"])
     process(store, vector_store)
-    from harness.server._model import chunk_text
+    from harness.server._reply_generator import chunk_text
 
     chunks = []
     for entry in store.vector_store_files[vector_store["id"]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from harness.server._run_objects import TextBlock
 from harness.server._state import Obj, Store
 
 #: How long an active run may live before it expires, in seconds (the API uses ten minutes).
@@ -25,11 +26,11 @@ def usage(prompt: int, completion: int) -> Obj:
 def content_blocks(content: str | Sequence[Mapping[str, Any]]) -> list[Obj]:
     """Message content parts as stored: plain text becomes one text block."""
     if isinstance(content, str):
-        return [{"type": "text", "text": {"value": content, "annotations": []}}]
+        return [TextBlock(value=content).to_json()]
     blocks: list[Obj] = []
     for part in content:
         if part["type"] == "text":
-            blocks.append({"type": "text", "text": {"value": part.get("text", ""), "annotations": []}})
+            blocks.append(TextBlock(value=part.get("text", "")).to_json())
         elif part["type"] == "image_url":
             image = part.get("image_url", {})
             blocks.append(

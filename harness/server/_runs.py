@@ -12,11 +12,30 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Generator, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from harness.server import _model
+from harness.server import _reply_generator as replies
 from harness.server._errors import bad_request
 from harness.server._objects import message_text, new_message, new_step, usage
+from harness.server._run_objects import (
+    OMIT,
+    Citation,
+    CodeBody,
+    FileSearchBody,
+    FileSearchResult,
+    FunctionBody,
+    LogsOutput,
+    Omit,
+    TextBlock,
+    TextDelta,
+    ToolCall,
+    ToolType,
+    incomplete,
+    message_creation_details,
+    required_action,
+    step_delta,
+    tool_calls_details,
+)
 from harness.server._state import TERMINAL, Obj, Store, message_view, public, step_view
 from harness.server._vectors import searchable_chunks
 
@@ -34,7 +53,9 @@ class _Context:
 
     @property
     def prompt_tokens(self) -> int:
-        return _model.count_tokens(self.instructions or "") + sum(_model.count_tokens(t) for t in self.texts)
+        return replies.count_tokens(self.instructions or "") + sum(
+            replies.count_tokens(t) for t in self.texts
+        )
 
 
 def _chunks(text: str) -> list[str]:
@@ -149,7 +170,7 @@ class RunEngine:
         yield self._set(run, "in_progress")
         context = self._context(run)
         if run["max_prompt_tokens"] is not None and context.prompt_tokens > run["max_prompt_tokens"]:
-            run["incomplete_details"] = {"reason": "max_prompt_tokens"}
+            run["incomplete_details"] = incomplete("max_prompt_tokens")
             yield self._set(run, "incomplete")
             return
         calls = self._function_calls(run, context)
@@ -158,7 +179,7 @@ class RunEngine:
             return
         yield from self._tools_and_reply(run, context)
 
-    def _function_calls(self, run: Obj, context: _Context) -> list[Obj]:
+    def _function_calls(self, run: Obj, context: _Context) -> list[_FunctionCall]:
         choice = run["tool_choice"]
         functions = [t["function"] for t in run["tools"] if t["type"] == "function"]
         if choice == "none" or not functions:
@@ -168,47 +189,33 @@ class RunEngine:
                 return []
             chosen = [f for f in functions if f["name"] == choice["function"]["name"]]
         else:
-            chosen = [f for f in functions if _model.mentions_function(context.last_user, f["name"])]
+            chosen = [f for f in functions if replies.mentions_function(context.last_user, f["name"])]
             if not chosen and choice == "required" and not any(t["type"] != "function" for t in run["tools"]):
                 chosen = functions[:1]
         if not run["parallel_tool_calls"]:
             chosen = chosen[:1]
         return [
-            {
-                "id": self.store.ids.new("call"),
-                "type": "function",
-                "function": {
-                    "name": f["name"],
-                    "arguments": json.dumps(
-                        _model.arguments_for(f.get("parameters") or {}, context.last_user)
-                    ),
-                },
-            }
+            _FunctionCall(
+                self.store.ids.new("call"),
+                f["name"],
+                json.dumps(replies.arguments_for(f.get("parameters") or {}, context.last_user)),
+            )
             for f in chosen
         ]
 
-    def _request_functions(self, run: Obj, context: _Context, calls: list[Obj]) -> Iterator[Event]:
-        step = new_step(self.store, run, kind="tool_calls", details={"type": "tool_calls", "tool_calls": []})
+    def _request_functions(self, run: Obj, context: _Context, calls: list[_FunctionCall]) -> Iterator[Event]:
+        step = new_step(self.store, run, kind="tool_calls", details=tool_calls_details())
         yield self._step("created", step)
         yield self._step("in_progress", step)
         for index, call in enumerate(calls):
-            function = call["function"]
-            first = {
-                "index": index,
-                "id": call["id"],
-                "type": "function",
-                "function": {"name": function["name"], "arguments": "", "output": None},
-            }
-            yield self._delta(step, first)
-            yield self._delta(
-                step, {"index": index, "type": "function", "function": {"arguments": function["arguments"]}}
-            )
-        step["step_details"]["tool_calls"] = [
-            {"id": c["id"], "type": "function", "function": {**c["function"], "output": None}} for c in calls
-        ]
-        completion = sum(_model.count_tokens(c["function"]["arguments"]) + 1 for c in calls)
+            opening = FunctionBody(name=call.name, arguments="", output=None)
+            yield self._delta(step, ToolCall(index=index, id=call.id, type="function", body=opening))
+            piece = FunctionBody(arguments=call.arguments)
+            yield self._delta(step, ToolCall(index=index, type="function", body=piece))
+        step["step_details"] = tool_calls_details([call.tool_call(output=None) for call in calls])
+        completion = sum(replies.count_tokens(call.arguments) + 1 for call in calls)
         step["_usage"] = usage(context.prompt_tokens, completion)
-        run["required_action"] = {"type": "submit_tool_outputs", "submit_tool_outputs": {"tool_calls": calls}}
+        run["required_action"] = required_action([call.tool_call() for call in calls])
         yield self._set(run, "requires_action")
 
     def _resume(self, run: Obj, outputs: Mapping[str, str]) -> Iterator[Event]:
@@ -227,8 +234,8 @@ class RunEngine:
         yield self._set(run, "queued")
         yield self._set(run, "in_progress")
         context = self._context(run)
-        extra = sum(_model.count_tokens(output) for output in outputs.values())
-        yield from self._reply(run, context, _model.function_reply(reported), [], extra_prompt=extra)
+        extra = sum(replies.count_tokens(output) for output in outputs.values())
+        yield from self._reply(run, context, replies.function_reply(reported), [], extra_prompt=extra)
 
     def _cancelled(self, run: Obj) -> Iterator[Event]:
         for step in self.store.steps.get(run["id"], []):
@@ -238,13 +245,8 @@ class RunEngine:
         run["required_action"] = None
         yield self._set(run, "cancelled")
 
-    def _delta(self, step: Obj, call: Obj) -> Event:
-        body = {
-            "id": step["id"],
-            "object": "thread.run.step.delta",
-            "delta": {"step_details": {"type": "tool_calls", "tool_calls": [call]}},
-        }
-        return "thread.run.step.delta", body
+    def _delta(self, step: Obj, call: ToolCall) -> Event:
+        return "thread.run.step.delta", step_delta(step["id"], call)
 
     def _tools_and_reply(self, run: Obj, context: _Context) -> Iterator[Event]:
         choice = run["tool_choice"]
@@ -254,109 +256,73 @@ class RunEngine:
         citations: list[tuple[str, str, str]] = []
         extra_prompt = 0
         if "code_interpreter" in kinds and forced in (None, "code_interpreter"):
-            task = _model.code_task(context.last_user)
+            task = replies.code_task(context.last_user)
             if task is None and (forced == "code_interpreter" or choice == "required"):
-                task = _model.CodeRun(f"print({context.last_user!r})", context.last_user, context.last_user)
+                task = replies.CodeRun(f"print({context.last_user!r})", context.last_user, context.last_user)
             if task is not None:
                 yield from self._code_step(run, context, task)
                 answer.append(task.answer)
-                extra_prompt += _model.count_tokens(task.code) + _model.count_tokens(task.logs)
+                extra_prompt += replies.count_tokens(task.code) + replies.count_tokens(task.logs)
         if "file_search" in kinds and forced in (None, "file_search") and not answer:
             hits = yield from self._search_step(run, context)
-            extra_prompt += sum(_model.count_tokens(h.chunk.text) for h in hits)
+            extra_prompt += sum(replies.count_tokens(h.chunk.text) for h in hits)
             seen: set[str] = set()
             for position, hit in enumerate(hits):
                 if hit.chunk.file_id in seen or len(seen) == 2:
                     continue
                 seen.add(hit.chunk.file_id)
-                line = _model.best_line(context.last_user, hit.chunk.text).rstrip(".!?;:")
+                line = replies.best_line(context.last_user, hit.chunk.text).rstrip(".!?;:")
                 marker = f"【{context.message_count + 3}:{position}†{hit.chunk.filename}】"
                 citations.append((f'According to {hit.chunk.filename}, "{line}"', marker, hit.chunk.file_id))
-        text = " ".join(answer) if answer else ("" if citations else _model.plain_reply(context.last_user))
+        text = " ".join(answer) if answer else ("" if citations else replies.plain_reply(context.last_user))
         yield from self._reply(
             run,
             context,
-            _model.with_name(text, run["instructions"]) if text else "",
+            replies.with_name(text, run["instructions"]) if text else "",
             citations,
             extra_prompt=extra_prompt,
         )
 
-    def _code_step(self, run: Obj, context: _Context, task: _model.CodeRun) -> Iterator[Event]:
+    def _code_step(self, run: Obj, context: _Context, task: replies.CodeRun) -> Iterator[Event]:
         call_id = self.store.ids.new("call")
-        step = new_step(self.store, run, kind="tool_calls", details={"type": "tool_calls", "tool_calls": []})
+        step = new_step(self.store, run, kind="tool_calls", details=tool_calls_details())
         yield self._step("created", step)
         yield self._step("in_progress", step)
-        yield self._delta(
-            step,
-            {
-                "index": 0,
-                "id": call_id,
-                "type": "code_interpreter",
-                "code_interpreter": {"input": "", "outputs": []},
-            },
-        )
+        kind: ToolType = "code_interpreter"
+        yield self._delta(step, ToolCall(index=0, id=call_id, type=kind, body=CodeBody(input="", outputs=[])))
         for piece in re.findall(r".*?(?:\n|$)", task.code)[:-1] or [task.code]:
-            yield self._delta(
-                step, {"index": 0, "type": "code_interpreter", "code_interpreter": {"input": piece}}
-            )
-        yield self._delta(
-            step,
-            {
-                "index": 0,
-                "type": "code_interpreter",
-                "code_interpreter": {"outputs": [{"index": 0, "type": "logs", "logs": task.logs}]},
-            },
-        )
-        step["step_details"]["tool_calls"] = [
-            {
-                "id": call_id,
-                "type": "code_interpreter",
-                "code_interpreter": {"input": task.code, "outputs": [{"type": "logs", "logs": task.logs}]},
-            }
-        ]
-        yield from self._finish_step(step, context.prompt_tokens, _model.count_tokens(task.code))
+            yield self._delta(step, ToolCall(index=0, type=kind, body=CodeBody(input=piece)))
+        logs = CodeBody(outputs=[LogsOutput(index=0, logs=task.logs)])
+        yield self._delta(step, ToolCall(index=0, type=kind, body=logs))
+        whole = CodeBody(input=task.code, outputs=[LogsOutput(logs=task.logs)])
+        step["step_details"] = tool_calls_details([ToolCall(id=call_id, type=kind, body=whole)])
+        yield from self._finish_step(step, context.prompt_tokens, replies.count_tokens(task.code))
 
-    def _search_step(self, run: Obj, context: _Context) -> Generator[Event, None, list[_model.Hit]]:
+    def _search_step(self, run: Obj, context: _Context) -> Generator[Event, None, list[replies.Hit]]:
         tool = next(t for t in run["tools"] if t["type"] == "file_search")
         options = tool.get("file_search") or {}
         ranking = options.get("ranking_options") or {}
         threshold = float(ranking.get("score_threshold", 0.0))
         chunks = searchable_chunks(self.store, run)
-        hits = _model.rank(
+        hits = replies.rank(
             context.last_user, chunks, threshold=threshold, limit=int(options.get("max_num_results", 20))
         )
         call_id = self.store.ids.new("call")
         shown_ranking = {"ranker": "default_2024_08_21", "score_threshold": threshold}
-        step = new_step(self.store, run, kind="tool_calls", details={"type": "tool_calls", "tool_calls": []})
+        step = new_step(self.store, run, kind="tool_calls", details=tool_calls_details())
         yield self._step("created", step)
         yield self._step("in_progress", step)
-        yield self._delta(
-            step,
-            {
-                "index": 0,
-                "id": call_id,
-                "type": "file_search",
-                "file_search": {"ranking_options": shown_ranking, "results": []},
-            },
-        )
+        opening = FileSearchBody(ranking_options=shown_ranking)
+        yield self._delta(step, ToolCall(index=0, id=call_id, type="file_search", body=opening))
         results = [
-            {
-                "file_id": h.chunk.file_id,
-                "file_name": h.chunk.filename,
-                "score": h.score,
-                "attributes": {},
-                "content": [{"type": "text", "text": h.chunk.text}],
-            }
+            FileSearchResult(
+                file_id=h.chunk.file_id, file_name=h.chunk.filename, score=h.score, text=h.chunk.text
+            )
             for h in hits
         ]
-        step["step_details"]["tool_calls"] = [
-            {
-                "id": call_id,
-                "type": "file_search",
-                "file_search": {"ranking_options": shown_ranking, "results": results},
-            }
-        ]
-        yield from self._finish_step(step, context.prompt_tokens, _model.count_tokens(context.last_user))
+        whole = FileSearchBody(ranking_options=shown_ranking, results=results)
+        step["step_details"] = tool_calls_details([ToolCall(id=call_id, type="file_search", body=whole)])
+        yield from self._finish_step(step, context.prompt_tokens, replies.count_tokens(context.last_user))
         return hits
 
     def _finish_step(self, step: Obj, prompt: int, completion: int) -> Iterator[Event]:
@@ -374,15 +340,7 @@ class RunEngine:
         *,
         extra_prompt: int = 0,
     ) -> Iterator[Event]:
-        segments: list[tuple[str, str | None]] = []
-        for index, (sentence, marker, file_id) in enumerate(citations):
-            segments.append(((" " if index else "") + sentence, None))
-            segments.append((marker, file_id))
-            segments.append((".", None))
-        if text:
-            segments.append(((" " if segments else "") + text, None))
-        used = sum(s["usage"]["completion_tokens"] for s in self.store.steps.get(run["id"], []) if s["usage"])
-        budget = None if run["max_completion_tokens"] is None else max(run["max_completion_tokens"] - used, 0)
+        """The message that answers: created, streamed piece by piece within the token budget, ended."""
         message = new_message(
             self.store,
             run["thread_id"],
@@ -393,68 +351,106 @@ class RunEngine:
             status="in_progress",
         )
         step = new_step(
-            self.store,
-            run,
-            kind="message_creation",
-            details={"type": "message_creation", "message_creation": {"message_id": message["id"]}},
+            self.store, run, kind="message_creation", details=message_creation_details(message["id"])
         )
         yield self._step("created", step)
         yield self._step("in_progress", step)
         yield "thread.message.created", message_view(message, stream=True)
         yield "thread.message.in_progress", message_view(message, stream=True)
-        value, written, truncated = "", 0, False
-        annotations: list[Obj] = []
+        written = yield from self._write(message, _segments(text, citations), self._budget(run))
+        yield from self._end_message(message, truncated=written.truncated)
+        yield from self._finish_step(step, context.prompt_tokens + extra_prompt, written.tokens)
+        if written.truncated:
+            run["incomplete_details"] = incomplete("max_completion_tokens")
+            yield self._set(run, "incomplete")
+        else:
+            yield self._set(run, "completed")
+
+    def _budget(self, run: Obj) -> int | None:
+        """The completion tokens the run may still write (``None``: no limit)."""
+        if run["max_completion_tokens"] is None:
+            return None
+        steps = self.store.steps.get(run["id"], [])
+        used = sum(int(s["usage"]["completion_tokens"]) for s in steps if s["usage"])
+        return max(int(run["max_completion_tokens"]) - used, 0)
+
+    def _write(
+        self, message: Obj, segments: list[tuple[str, str | None]], budget: int | None
+    ) -> Generator[Event, None, _Written]:
+        """Stream the segments as text deltas (a cited marker in one piece) until the budget runs out."""
+        written = _Written()
         for piece, cited in segments:
-            pieces = [piece] if cited else _chunks(piece)
-            for chunk in pieces:
-                cost = 0 if cited else _model.count_tokens(chunk)
-                if budget is not None and written + cost > budget:
-                    truncated = True
+            for chunk in [piece] if cited else _chunks(piece):
+                cost = 0 if cited else replies.count_tokens(chunk)
+                if budget is not None and written.tokens + cost > budget:
+                    written.truncated = True
                     break
-                delta_text: Obj = {"value": chunk}
-                if not value:
-                    delta_text["annotations"] = []
+                annotations: list[Obj] | Omit = OMIT if written.value else []
                 if cited:
-                    note = {
-                        "type": "file_citation",
-                        "text": chunk,
-                        "start_index": len(value),
-                        "end_index": len(value) + len(chunk),
-                        "file_citation": {"file_id": cited},
-                    }
-                    annotations.append(note)
-                    delta_text["annotations"] = [
-                        {
-                            "index": len(annotations) - 1,
-                            **note,
-                            "file_citation": {"file_id": cited, "quote": ""},
-                        }
-                    ]
-                value += chunk
-                written += cost
+                    end = len(written.value) + len(chunk)
+                    citation = Citation(
+                        text=chunk, start_index=len(written.value), end_index=end, file_id=cited
+                    )
+                    written.citations.append(citation)
+                    annotations = [citation.delta(len(written.citations) - 1)]
+                written.value += chunk
+                written.tokens += cost
                 yield (
                     "thread.message.delta",
-                    {
-                        "id": message["id"],
-                        "object": "thread.message.delta",
-                        "delta": {"content": [{"index": 0, "type": "text", "text": delta_text}]},
-                    },
+                    TextDelta(value=chunk, annotations=annotations).event(message["id"]),
                 )
-            if truncated:
+            if written.truncated:
                 break
-        message["content"] = [{"type": "text", "text": {"value": value, "annotations": annotations}}]
+        message["content"] = [TextBlock(value=written.value, annotations=written.citations).to_json()]
+        return written
+
+    def _end_message(self, message: Obj, *, truncated: bool) -> Iterator[Event]:
         now = self.store.now()
         if truncated:
             message.update(
-                status="incomplete", incomplete_at=now, incomplete_details={"reason": "max_tokens"}
+                status="incomplete", incomplete_at=now, incomplete_details=incomplete("max_tokens")
             )
             yield "thread.message.incomplete", message_view(message, stream=True)
         else:
             message.update(status="completed", completed_at=now)
             yield "thread.message.completed", message_view(message, stream=True)
-        yield from self._finish_step(step, context.prompt_tokens + extra_prompt, written)
-        if truncated:
-            run["incomplete_details"] = {"reason": "max_completion_tokens"}
-            yield self._set(run, "incomplete")
-        else:
-            yield self._set(run, "completed")
+
+
+@dataclass
+class _Written:
+    """What :meth:`RunEngine._write` streamed: the text, its citations, its tokens, whether it was cut."""
+
+    value: str = ""
+    tokens: int = 0
+    truncated: bool = False
+    citations: list[Citation] = field(default_factory=list)
+
+
+def _segments(text: str, citations: Sequence[tuple[str, str, str]]) -> list[tuple[str, str | None]]:
+    """The reply as pieces to stream: each citation's sentence, its marker (with its file id) and a full
+    stop, then the text."""
+    segments: list[tuple[str, str | None]] = []
+    for index, (sentence, marker, file_id) in enumerate(citations):
+        segments.append(((" " if index else "") + sentence, None))
+        segments.append((marker, file_id))
+        segments.append((".", None))
+    if text:
+        segments.append(((" " if segments else "") + text, None))
+    return segments
+
+
+@dataclass(frozen=True, slots=True)
+class _FunctionCall:
+    """A function call the run makes: its id, the function's name and the arguments as JSON text."""
+
+    id: str
+    name: str
+    arguments: str
+
+    def tool_call(self, output: str | Omit | None = OMIT) -> ToolCall:
+        """The whole call; ``output=None`` for the form a step carries (``required_action`` has none)."""
+        return ToolCall(
+            id=self.id,
+            type="function",
+            body=FunctionBody(name=self.name, arguments=self.arguments, output=output),
+        )

@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from harness.server._errors import bad_request
-from harness.server._model import Chunk, chunk_text
+from harness.server._reply_generator import Chunk, chunk_text
 from harness.server._state import Obj, Store
 
 

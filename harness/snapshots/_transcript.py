@@ -21,22 +21,15 @@ line whatever its text holds.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from harness._errors import HarnessError
 from harness.snapshots._normalise import JSONValue, Normaliser
 from harness.snapshots._payloads import to_jsonable
-from harness.streams._sse import DecodedStream, SSEEvent, decode_sse
+from harness.streams._content import MessageContent, StepCalls, as_dict, as_list
+from harness.streams._events import RawText, normalise
 
 EVENT_COLUMN = 28
 """Width of the event-name column."""
-
-_ACCEPTED = (
-    "SSE text or bytes, a list of SSE chunks, a DecodedStream, a list of {'event': ..., 'data': ...} "
-    "dicts, or the SDK's stream event objects"
-)
-
 
 _MESSAGE_BEGINS = frozenset({"thread.message.created", "thread.message.in_progress"})
 
@@ -64,139 +57,51 @@ class EventSequence:
     cut: str | None = None
 
 
-def _from_sse(event: SSEEvent) -> StreamEvent:
-    return _from_text(event.event or "message", event.data)
-
-
-def _from_text(name: str, data: str) -> StreamEvent:
-    if data.strip() == "[DONE]":
-        return StreamEvent(name, None)
-    try:
-        parsed: JSONValue = json.loads(data)
-    except json.JSONDecodeError:
-        return StreamEvent(name, data, parsed=False)
-    return StreamEvent(name, parsed)
-
-
-def _from_item(item: object, position: int) -> StreamEvent:
-    if isinstance(item, SSEEvent):
-        return _from_sse(item)
-    if isinstance(item, dict):
-        name, data = item.get("event"), item.get("data")
-    elif hasattr(item, "event") and hasattr(item, "data"):
-        name, data = getattr(item, "event"), getattr(item, "data")  # noqa: B009
-    else:
-        raise HarnessError(
-            f"stream item {position} is a {type(item).__qualname__}, not an event: expected {_ACCEPTED}"
-        )
-    if not isinstance(name, str):
-        raise HarnessError(
-            f"stream item {position} has no event name (saw {name!r}): each event needs a string "
-            "'event' such as 'thread.run.created'"
-        )
-    if isinstance(data, str):
-        return _from_text(name, data)
-    return StreamEvent(name, to_jsonable(data))
-
-
 def read_events(stream: object) -> EventSequence:
     """Read a stream in any of the accepted forms into :class:`StreamEvent` objects.
+
+    The forms are those of :func:`harness.streams.iter_events`, which reads them.
 
     Raises:
         HarnessError: ``stream`` is none of the accepted forms.
     """
-    if isinstance(stream, bytes | bytearray | str):
-        stream = decode_sse(bytes(stream) if isinstance(stream, bytearray) else stream)
-    if isinstance(stream, DecodedStream):
-        return EventSequence(
-            tuple(_from_sse(event) for event in stream.events), stream.partial if stream.truncated else None
-        )
-    if isinstance(stream, dict) or not isinstance(stream, Iterable):
-        raise HarnessError(f"cannot read a stream from a {type(stream).__qualname__}: expected {_ACCEPTED}")
-    items = list(stream)
-    if items and all(isinstance(item, bytes | str) for item in items):
-        return read_events(decode_sse(items))
-    return EventSequence(tuple(_from_item(item, position) for position, item in enumerate(items)))
+    normalised = normalise(stream)
+    return EventSequence(
+        tuple(_event(name, data) for name, data in normalised.events),
+        normalised.partial if normalised.truncated else None,
+    )
+
+
+def _event(name: str, data: object) -> StreamEvent:
+    if isinstance(data, RawText):
+        if data.strip() == "[DONE]":
+            return StreamEvent(name, None)
+        return StreamEvent(name, str(data), parsed=False)
+    return StreamEvent(name, to_jsonable(data))
 
 
 # --- typed access to loosely shaped data -----------------------------------------------------------
-
-
-def _obj(value: object) -> dict[str, JSONValue]:
-    return value if isinstance(value, dict) else {}
-
-
-def _items(value: object) -> list[JSONValue]:
-    return value if isinstance(value, list) else []
 
 
 def _word(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _index(part: dict[str, JSONValue], fallback: int) -> int:
-    index = part.get("index")
-    return index if isinstance(index, int) and not isinstance(index, bool) else fallback
+# --- folding deltas (harness.streams' folder) -----------------------------------------------------
 
 
-# --- folding deltas ----------------------------------------------------------------------------
-
-
-@dataclass
-class _Part:
-    """What the deltas of one content part or tool call add up to."""
-
-    kind: str = ""
-    id: str = ""
-    name: str = ""
-    text: str = ""
-    annotations: int = 0
-    files: list[str] = field(default_factory=list)
-    output: str | None = None
-    outputs: list[JSONValue] = field(default_factory=list)
-
-
-def _fold_message_deltas(events: list[StreamEvent]) -> dict[int, _Part]:
-    parts: dict[int, _Part] = {}
+def _fold_message_deltas(events: list[StreamEvent]) -> MessageContent:
+    content = MessageContent()
     for event in events:
-        for position, raw in enumerate(_items(_obj(_obj(event.data).get("delta")).get("content"))):
-            chunk = _obj(raw)
-            part = parts.setdefault(_index(chunk, position), _Part())
-            part.kind = _word(chunk.get("type")) or part.kind
-            body = _obj(chunk.get(part.kind))
-            if part.kind == "text":
-                part.text += _word(body.get("value"))
-                part.annotations += len(_items(body.get("annotations")))
-            elif part.kind == "refusal":
-                part.text += _word(chunk.get("refusal"))
-            elif part.kind == "image_file" and body.get("file_id"):
-                part.files.append(_word(body.get("file_id")))
-            elif part.kind == "image_url":
-                part.text += _word(body.get("url"))
-    return parts
+        content.apply_delta(as_dict(as_dict(event.data).get("delta")))
+    return content
 
 
-def _fold_step_deltas(events: list[StreamEvent]) -> tuple[str, dict[int, _Part]]:
-    message_id = ""
-    calls: dict[int, _Part] = {}
+def _fold_step_deltas(events: list[StreamEvent]) -> StepCalls:
+    calls = StepCalls()
     for event in events:
-        details = _obj(_obj(_obj(event.data).get("delta")).get("step_details"))
-        message_id = _word(_obj(details.get("message_creation")).get("message_id")) or message_id
-        for position, raw in enumerate(_items(details.get("tool_calls"))):
-            chunk = _obj(raw)
-            call = calls.setdefault(_index(chunk, position), _Part())
-            call.kind = _word(chunk.get("type")) or call.kind
-            call.id = _word(chunk.get("id")) or call.id
-            body = _obj(chunk.get(call.kind))
-            if call.kind == "function":
-                call.name = _word(body.get("name")) or call.name
-                call.text += _word(body.get("arguments"))
-                if isinstance(body.get("output"), str):
-                    call.output = _word(body.get("output"))
-            elif call.kind == "code_interpreter":
-                call.text += _word(body.get("input"))
-                call.outputs.extend(_items(body.get("outputs")))
-    return message_id, calls
+        calls.apply_delta(as_dict(as_dict(event.data).get("delta")))
+    return calls
 
 
 class _Renderer:
@@ -227,14 +132,14 @@ class _Renderer:
 
     def tail(self, data: dict[str, JSONValue]) -> list[str]:
         words: list[str] = []
-        error = _obj(data.get("last_error"))
+        error = as_dict(data.get("last_error"))
         if error:
             code, message = _word(error.get("code")), _word(error.get("message"))
             words.append(f"last_error {self.n.text(code)}: {self.quote(message)}")
-        incomplete = _obj(data.get("incomplete_details"))
+        incomplete = as_dict(data.get("incomplete_details"))
         if incomplete:
             words.append(f"incomplete {self.n.text(_word(incomplete.get('reason')))}")
-        usage = _obj(data.get("usage"))
+        usage = as_dict(data.get("usage"))
         if usage:
             prompt, completion = usage.get("prompt_tokens"), usage.get("completion_tokens")
             words.append(f"usage {prompt}+{completion}={usage.get('total_tokens')}")
@@ -244,27 +149,29 @@ class _Renderer:
 
     def run(self, data: dict[str, JSONValue]) -> list[str]:
         words = self.head(data, "status")
-        action = _obj(data.get("required_action"))
+        action = as_dict(data.get("required_action"))
         kind = _word(action.get("type"))
-        calls = _items(_obj(action.get(kind)).get("tool_calls"))
+        calls = as_list(as_dict(action.get(kind)).get("tool_calls"))
         if calls:
-            words.append(f"{self.n.text(kind)}: " + "; ".join(self.tool_call(_obj(call)) for call in calls))
+            words.append(
+                f"{self.n.text(kind)}: " + "; ".join(self.tool_call(as_dict(call)) for call in calls)
+            )
         return words + self.tail(data)
 
     def step(self, data: dict[str, JSONValue]) -> list[str]:
         words = self.head(data, "status", "type")
-        details = _obj(data.get("step_details"))
-        message_id = _obj(details.get("message_creation")).get("message_id")
+        details = as_dict(data.get("step_details"))
+        message_id = as_dict(details.get("message_creation")).get("message_id")
         if message_id is not None:
             words.append(self.ref(message_id))
-        calls = _items(details.get("tool_calls"))
+        calls = as_list(details.get("tool_calls"))
         if calls:
-            words.append("; ".join(self.tool_call(_obj(call)) for call in calls))
+            words.append("; ".join(self.tool_call(as_dict(call)) for call in calls))
         return words + self.tail(data)
 
     def tool_call(self, call: dict[str, JSONValue]) -> str:
         kind = _word(call.get("type"))
-        body = _obj(call.get(kind))
+        body = as_dict(call.get(kind))
         words = [self.ref(call.get("id")), kind]
         if kind == "function":
             name, arguments = _word(body.get("name")), _word(body.get("arguments"))
@@ -273,9 +180,9 @@ class _Renderer:
                 words.append(f"-> {self.quote(_word(body.get('output')))}")
         elif kind == "code_interpreter":
             words.append(self.quote(_word(body.get("input"))))
-            words += [self.code_output(_obj(output)) for output in _items(body.get("outputs"))]
+            words += [self.code_output(as_dict(output)) for output in as_list(body.get("outputs"))]
         elif kind == "file_search" and "results" in body:
-            count = len(_items(body.get("results")))
+            count = len(as_list(body.get("results")))
             words.append(f"({count} result{'' if count == 1 else 's'})")
         return " ".join(words)
 
@@ -283,18 +190,18 @@ class _Renderer:
         if output.get("type") == "logs":
             return f"logs {self.quote(_word(output.get('logs')))}"
         if output.get("type") == "image":
-            return f"image {self.ref(_obj(output.get('image')).get('file_id'))}"
+            return f"image {self.ref(as_dict(output.get('image')).get('file_id'))}"
         return self.n.text(_word(output.get("type")))
 
     def message(self, data: dict[str, JSONValue], *, content: bool) -> list[str]:
         words = self.head(data, "status", "role")
-        for raw in _items(data.get("content")) if content else []:
-            part = _obj(raw)
+        for raw in as_list(data.get("content")) if content else []:
+            part = as_dict(raw)
             kind = _word(part.get("type"))
-            body = _obj(part.get(kind))
+            body = as_dict(part.get(kind))
             if kind == "text":
                 words.append(self.quote(_word(body.get("value"))))
-                words += [self.annotation(_obj(item)) for item in _items(body.get("annotations"))]
+                words += [self.annotation(as_dict(item)) for item in as_list(body.get("annotations"))]
             elif kind == "image_file":
                 words.append(f"image_file {self.ref(body.get('file_id'))}")
             elif kind == "image_url":
@@ -307,7 +214,7 @@ class _Renderer:
 
     def annotation(self, item: dict[str, JSONValue]) -> str:
         kind = _word(item.get("type"))
-        file_id = _obj(item.get(kind)).get("file_id")
+        file_id = as_dict(item.get(kind)).get("file_id")
         target = f" {self.ref(file_id)}" if file_id is not None else ""
         return f"[{self.n.text(kind)}{target} {self.quote(_word(item.get('text')))}]"
 
@@ -316,7 +223,7 @@ class _Renderer:
     def event(self, event: StreamEvent) -> list[str]:
         if not event.parsed:
             return [f"data {self.quote(_word(event.data))}"]
-        data = _obj(event.data)
+        data = as_dict(event.data)
         name = event.event
         if name.startswith("thread.run.step."):
             return self.step(data)
@@ -327,7 +234,7 @@ class _Renderer:
             # the SDK fills the created event's message in place as deltas arrive.
             return self.message(data, content=name not in _MESSAGE_BEGINS)
         if name == "error":
-            error = _obj(data.get("error")) or data
+            error = as_dict(data.get("error")) or data
             code = _word(error.get("code")) or _word(error.get("type"))
             return [f"{self.n.text(code)}: {self.quote(_word(error.get('message')))}"]
         if event.data is None:
@@ -335,34 +242,39 @@ class _Renderer:
         return self.head(data, "status")
 
     def message_deltas(self, events: list[StreamEvent]) -> list[str]:
-        words = self.head(_obj(events[0].data))
+        words = self.head(as_dict(events[0].data))
         pieces: list[str] = []
-        for index, part in sorted(_fold_message_deltas(events).items()):
-            if part.kind in ("text", "refusal", "image_url"):
-                label = "" if part.kind == "text" else f" {part.kind}"
+        for index, part in sorted(_fold_message_deltas(events).parts.items()):
+            kind = part.type or ""
+            if kind in ("text", "refusal", "image_url"):
+                label = "" if kind == "text" else f" {kind}"
                 text = f"content[{index}]{label} += {self.quote(part.text)}"
-                if part.annotations:
-                    text += f" (+{part.annotations} annotation{'s' if part.annotations > 1 else ''})"
+                count = part.annotation_deltas
+                if count:
+                    text += f" (+{count} annotation{'s' if count > 1 else ''})"
             else:
-                text = " ".join([f"content[{index}]", self.n.text(part.kind), *map(self.ref, part.files)])
+                text = " ".join([f"content[{index}]", self.n.text(kind), *map(self.ref, part.files)])
             pieces.append(text)
         return [*words, "; ".join(pieces)]
 
     def step_deltas(self, events: list[StreamEvent]) -> list[str]:
-        words = self.head(_obj(events[0].data))
-        message_id, calls = _fold_step_deltas(events)
-        if message_id:
-            words.append(f"message_creation {self.ref(message_id)}")
+        words = self.head(as_dict(events[0].data))
+        folded = _fold_step_deltas(events)
+        if folded.message_id:
+            words.append(f"message_creation {self.ref(folded.message_id)}")
         pieces: list[str] = []
-        for index, call in sorted(calls.items()):
-            text = f"tool_calls[{index}] {self.ref(call.id) if call.id else '?'} {self.n.text(call.kind)}"
-            if call.kind == "function":
-                text += f" {self.n.text(call.name)} arguments += {self.quote(call.text)}"
+        for call in folded.ordered():
+            kind = call.type or ""
+            text = f"tool_calls[{call.index}] {self.ref(call.id) if call.id else '?'} {self.n.text(kind)}"
+            if kind == "function":
+                text += f" {self.n.text(call.name or '')} arguments += {self.quote(call.arguments_text)}"
                 if call.output is not None:
                     text += f" -> {self.quote(call.output)}"
-            elif call.kind == "code_interpreter":
-                text += f" input += {self.quote(call.text)}"
-                text += "".join(f" {self.code_output(_obj(output))}" for output in call.outputs)
+            elif kind == "code_interpreter":
+                text += f" input += {self.quote(call.input_text)}"
+                text += "".join(
+                    f" {self.code_output(as_dict(call.outputs[number]))}" for number in sorted(call.outputs)
+                )
             pieces.append(text)
         if pieces:
             words.append("; ".join(pieces))
@@ -379,7 +291,7 @@ def _line(label: str, words: list[str]) -> str:
 def _delta_key(event: StreamEvent) -> tuple[str, str] | None:
     if not event.parsed or not event.event.endswith(".delta"):
         return None
-    return event.event, _word(_obj(event.data).get("id"))
+    return event.event, _word(as_dict(event.data).get("id"))
 
 
 def render_transcript(stream: object, *, normaliser: Normaliser | None = None) -> str:
@@ -416,7 +328,7 @@ def render_transcript(stream: object, *, normaliser: Normaliser | None = None) -
         elif event.event == "thread.run.step.delta":
             lines.append(_line(label, renderer.step_deltas(run)))
         else:
-            lines.append(_line(label, renderer.head(_obj(event.data))))
+            lines.append(_line(label, renderer.head(as_dict(event.data))))
         position = end
     if sequence.cut is not None:
         lines.append(f"(stream cut off: {renderer.quote(sequence.cut)})")
@@ -428,5 +340,5 @@ def render_transcript(stream: object, *, normaliser: Normaliser | None = None) -
 def _masked(event: StreamEvent, normaliser: Normaliser) -> StreamEvent:
     if not normaliser.extra_paths or not event.parsed:
         return event
-    masked = _obj(normaliser.mask({"event": event.event, "data": event.data}))
+    masked = as_dict(normaliser.mask({"event": event.event, "data": event.data}))
     return StreamEvent(event.event, masked.get("data"), parsed=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from harness.streams._events import iter_events
 from harness.streams._grammar import assert_stream_valid, check_stream
-from harness.streams._rules import RULES
+from harness.streams._grammar_rules import RULES
 from harness.streams._sse import DecodedStream, SSEDecoder, SSEEvent, decode_sse, split_sse_events
 from harness.streams._summary import ObjectSummary, StreamSummary, ToolCallSummary, reconstruct
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from harness.streams import _grammar_rules as rules
 from harness.streams._events import END_STAMPS, ObjectKind
-from harness.streams._rules import Problem
+from harness.streams._grammar_rules import Problem, observed_quirk
 
 OBJECT_TYPES: dict[ObjectKind, str] = {
     "thread": "thread",
@@ -64,7 +65,7 @@ class Consistency:
             if data["object"] != expected:
                 problems.append(
                     Problem(
-                        "event.object-type",
+                        rules.EVENT_OBJECT_TYPE,
                         f"{name} carries object {data['object']!r}: expected {expected!r}",
                         expected,
                         data["object"],
@@ -77,12 +78,18 @@ class Consistency:
             status = ("queued" if kind == "run" else "in_progress") if stage == "created" else stage
             if data["status"] != status:
                 problems.append(
-                    Problem(
-                        "status.matches-event",
-                        f"{name} carries status {data['status']!r}: expected {status!r}",
-                        status,
-                        data["status"],
-                        "status",
+                    _status_problem(
+                        name, "status", data["status"], f"{name} carries status {data['status']!r}", status
+                    )
+                )
+            elif kind == "run" and stage == "completed" and data.get("incomplete_details") is not None:
+                problems.append(
+                    _status_problem(
+                        name,
+                        "incomplete_details",
+                        data["incomplete_details"],
+                        f"{name} carries status 'completed' with incomplete_details set",
+                        None,
                     )
                 )
         problems.extend(self._check_ids(index, name, kind, data))
@@ -106,7 +113,7 @@ class Consistency:
             elif known[0] != value:
                 problems.append(
                     Problem(
-                        "ids.consistent",
+                        rules.IDS_CONSISTENT,
                         f"{name} has {key} {value!r}: expected {known[0]!r}, as at "
                         f"{self._describe(known[1])}",
                         known[0],
@@ -120,61 +127,93 @@ class Consistency:
         self, index: int, name: str, kind: ObjectKind, stage: str, data: dict[str, Any]
     ) -> list[Problem]:
         """The timestamps of one (non-delta) event, against its object's earlier ones and the clock."""
-        problems: list[Problem] = []
         stamps = {
             key: value
             for key in STAMPS
             if isinstance(value := data.get(key), int | float) and not isinstance(value, bool)
         }
         object_id = data.get("id")
+        problems: list[Problem] = []
         if isinstance(object_id, str):
-            known = self._stamps.setdefault(f"{kind}:{object_id}", {})
-            for key, value in stamps.items():
-                before = known.get(key)
-                if before is not None and value < before[0]:
-                    problems.append(
-                        Problem(
-                            "time.monotonic",
-                            f"{kind} {object_id}: {key} goes back from {before[0]} "
-                            f"({self._describe(before[1])}) to {value}: expected it never to decrease",
-                            f">= {before[0]}",
-                            value,
-                            key,
-                        )
-                    )
-                else:
-                    known[key] = (value, index)
-        created = stamps.get("created_at")
-        if created is not None:
-            for key, value in stamps.items():
-                if key != "created_at" and value < created:
-                    problems.append(
-                        Problem(
-                            "time.monotonic",
-                            f"{name}: {key} {value} is before created_at {created}: expected it no earlier",
-                            f">= {created}",
-                            value,
-                            key,
-                        )
-                    )
+            problems += self._never_back(index, f"{kind}:{object_id}", f"{kind} {object_id}", stamps)
+        problems += _not_before_creation(name, stamps)
         dating = _dating_stamp(kind, stage)
         moment = stamps.get(dating) if dating is not None else None
-        if dating is None or moment is None:
-            return problems
+        if dating is not None and moment is not None:
+            problems += self._after_the_clock(index, name, dating, moment)
+        return problems
+
+    def _never_back(self, index: int, key: str, label: str, stamps: dict[str, float]) -> list[Problem]:
+        """Each timestamp of one object never decreases from one event about it to the next."""
+        known = self._stamps.setdefault(key, {})
+        problems: list[Problem] = []
+        for field, value in stamps.items():
+            before = known.get(field)
+            if before is not None and value < before[0]:
+                problems.append(
+                    Problem(
+                        rules.TIME_MONOTONIC,
+                        f"{label}: {field} goes back from {before[0]} ({self._describe(before[1])}) to "
+                        f"{value}: expected it never to decrease",
+                        f">= {before[0]}",
+                        value,
+                        field,
+                    )
+                )
+            else:
+                known[field] = (value, index)
+        return problems
+
+    def _after_the_clock(self, index: int, name: str, dating: str, moment: float) -> list[Problem]:
+        """An event is dated no earlier than the events before it (give or take :data:`CLOCK_SLACK`)."""
         if self._clock is not None and moment < self._clock[0] - CLOCK_SLACK:
-            problems.append(
+            return [
                 Problem(
-                    "time.monotonic",
+                    rules.TIME_MONOTONIC,
                     f"{name} is dated {moment} ({dating}), before {self._clock[0]} of "
                     f"{self._describe(self._clock[1])}: expected event times never to go back",
                     f">= {self._clock[0] - CLOCK_SLACK}",
                     moment,
                     dating,
                 )
-            )
-        elif self._clock is None or moment > self._clock[0]:
+            ]
+        if self._clock is None or moment > self._clock[0]:
             self._clock = (moment, index)
-        return problems
+        return []
+
+
+def _not_before_creation(name: str, stamps: dict[str, float]) -> list[Problem]:
+    """No timestamp of an object is before its ``created_at``."""
+    created = stamps.get("created_at")
+    if created is None:
+        return []
+    return [
+        Problem(
+            rules.TIME_MONOTONIC,
+            f"{name}: {field} {value} is before created_at {created}: expected it no earlier",
+            f">= {created}",
+            value,
+            field,
+        )
+        for field, value in stamps.items()
+        if field != "created_at" and value < created
+    ]
+
+
+def _status_problem(name: str, field: str, seen: object, what: str, expected: object) -> Problem:
+    """A ``status.matches-event`` problem: drift when the real API was seen doing it, else a violation."""
+    quirk = observed_quirk(rules.STATUS_MATCHES_EVENT, name, field, seen)
+    if quirk is not None:
+        return Problem(
+            rules.STATUS_MATCHES_EVENT,
+            f"{what}: the real API did this (quirk {quirk.id}); the documentation expects "
+            f"{'null' if expected is None else repr(expected)}",
+            expected,
+            seen,
+            field,
+            severity="drift",
+        )
+    return Problem(rules.STATUS_MATCHES_EVENT, f"{what}: expected {expected!r}", expected, seen, field)
 
 
 def _dating_stamp(kind: ObjectKind, stage: str) -> str | None:

@@ -51,11 +51,13 @@ class ContentPart:
     type: str | None = None
     pieces: list[str] = field(default_factory=list)
     annotations: dict[int, dict[str, Any]] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    annotation_deltas: int = 0
     other: dict[str, Any] = field(default_factory=dict)
 
     @property
     def text(self) -> str:
-        """The text so far: every piece joined."""
+        """The text so far: every piece joined (a text's value, a refusal, an image URL)."""
         if len(self.pieces) > 1:
             self.pieces[:] = ["".join(self.pieces)]
         return self.pieces[0] if self.pieces else ""
@@ -103,10 +105,18 @@ class MessageContent:
             if isinstance(kind, str):
                 part.type = kind
             text = as_dict(block.get("text"))
-            value = text.get("value")
-            if isinstance(value, str):
-                part.pieces.append(value)
+            for piece in (
+                text.get("value"),
+                block.get("refusal"),
+                as_dict(block.get("image_url")).get("url"),
+            ):
+                if isinstance(piece, str):
+                    part.pieces.append(piece)
+            file_id = as_dict(block.get("image_file")).get("file_id")
+            if isinstance(file_id, str) and file_id:
+                part.files.append(file_id)
             for annotation in as_list(text.get("annotations")):
+                part.annotation_deltas += 1
                 annotation = as_dict(annotation)
                 number = annotation.get("index")
                 if not isinstance(number, int) or isinstance(number, bool) or number < 0:

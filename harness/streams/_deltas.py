@@ -2,13 +2,14 @@
 a completed step, and the calls a run asks for when it stops at ``requires_action``.
 
 Each function compares what the accumulators of :mod:`harness.streams._content` collected with the full
-object an event carries, and returns the :class:`~harness.streams._rules.Problem`\\ s it finds.
+object an event carries, and returns the :class:`~harness.streams._grammar_rules.Problem`\\ s it finds.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from harness.streams import _grammar_rules as rules
 from harness.streams._content import (
     ANNOTATION_KEYS,
     MessageContent,
@@ -18,11 +19,11 @@ from harness.streams._content import (
     as_list,
     excerpt,
 )
-from harness.streams._rules import Problem
+from harness.streams._grammar_rules import Problem
 
 _CALL_FIELDS = {
-    "function": ("content.function-arguments", "arguments"),
-    "code_interpreter": ("content.code-input", "input"),
+    "function": (rules.CONTENT_FUNCTION_ARGUMENTS, "arguments"),
+    "code_interpreter": (rules.CONTENT_CODE_INPUT, "input"),
 }
 """For each streamed call type: the rule that guards it and the field its deltas build."""
 
@@ -42,7 +43,7 @@ def message_problems(message_id: str, content: MessageContent, data: dict[str, A
         if isinstance(expected, str) and seen != expected:
             problems.append(
                 Problem(
-                    "content.text-deltas",
+                    rules.CONTENT_TEXT_DELTAS,
                     f"message {message_id} content {position}: {_difference(expected, seen)}",
                     expected,
                     seen,
@@ -57,7 +58,7 @@ def message_problems(message_id: str, content: MessageContent, data: dict[str, A
         if not _same_annotations(expected_notes, seen_notes):
             problems.append(
                 Problem(
-                    "content.text-deltas",
+                    rules.CONTENT_TEXT_DELTAS,
                     f"message {message_id} content {position}: the annotation deltas give {seen_notes}, "
                     f"expected the annotations of the completed message, {expected_notes}",
                     expected_notes,
@@ -69,7 +70,7 @@ def message_problems(message_id: str, content: MessageContent, data: dict[str, A
         if part.type == "text" and (position >= len(final) or final[position].get("type") != "text"):
             problems.append(
                 Problem(
-                    "content.text-deltas",
+                    rules.CONTENT_TEXT_DELTAS,
                     f"message {message_id}: text deltas for content index {position}, but the completed "
                     f"message has no text part there ({len(final)} parts)",
                     f"a text part at content.{position}",
@@ -160,7 +161,7 @@ def required_call_problems(open_calls: list[ToolCall], data: dict[str, Any]) -> 
         return []
     return [
         Problem(
-            "run.required-action-calls",
+            rules.RUN_REQUIRED_ACTION_CALLS,
             f"thread.run.requires_action asks for {_calls(seen)}: expected the function calls of the open "
             f"tool_calls steps, {_calls(expected)}",
             expected,

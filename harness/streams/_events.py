@@ -89,6 +89,23 @@ def classify(name: str) -> tuple[ObjectKind, str] | None:
     return None
 
 
+class RawText(str):
+    """Event data that is not JSON, kept as the text it was (``done``'s ``[DONE]``, a cut JSON object).
+
+    A ``str`` in every way; the type tells it apart from data that was the JSON string value.
+    """
+
+    __slots__ = ()
+
+
+ACCEPTED_FORMS = (
+    "SSE text or bytes, a list of SSE chunks, a DecodedStream, or a list of SSEEvent objects, "
+    "{'event': name, 'data': dict-or-json-text} dicts, SDK stream events (with .event and .data) or "
+    "(name, data) pairs"
+)
+"""Every form of a stream that :func:`normalise` reads, for error messages."""
+
+
 def iter_events(events: object) -> list[tuple[str, object]]:
     """Normalise any form of stream into ``(event name, parsed data)`` pairs.
 
@@ -117,9 +134,8 @@ def normalise(events: object) -> NormalisedStream:
         return _from_decoded(decode_sse(raw))
     if isinstance(events, Mapping) or not isinstance(events, Iterable):
         raise HarnessError(
-            f"check_stream/reconstruct expected a stream: SSE text or bytes, or a list of events; "
-            f"seen {type(events).__name__}. Pass the response body, or a list of "
-            f'{{"event": name, "data": ...}} dicts, SSEEvent objects or SDK stream events.'
+            f"cannot read a stream from a {type(events).__qualname__}: expected {ACCEPTED_FORMS}. Pass the "
+            "response body, or the events as a list."
         )
     items = list(events)
     if items and all(isinstance(item, bytes | bytearray | str) for item in items):
@@ -135,21 +151,22 @@ def normalise(events: object) -> NormalisedStream:
         if isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str):
             # What iter_events returns: the data is parsed already.
             pairs.append((item[0], item[1] if isinstance(item[1], str) else _data(item[1])))
-        elif isinstance(item, Mapping):
-            if "event" not in item:
-                raise HarnessError(
-                    f"event {position} is a dict without an 'event' key (keys: {sorted(map(str, item))}); "
-                    f'expected {{"event": name, "data": dict-or-json-text}}.'
-                )
-            pairs.append((str(item["event"]), _data(item.get("data"))))
+            continue
+        if isinstance(item, Mapping):
+            name, data = item.get("event"), item.get("data")
         elif hasattr(item, "event") and hasattr(item, "data"):
-            pairs.append((str(item.event), _data(item.data)))
+            name, data = item.event, item.data
         else:
             raise HarnessError(
-                f"event {position} is a {type(item).__name__}; expected an SSEEvent, a "
-                f'{{"event": name, "data": ...}} dict, an SDK stream event (with .event and .data) or a '
-                f"(name, data) pair."
+                f"stream item {position} is a {type(item).__qualname__}, not an event: expected "
+                f"{ACCEPTED_FORMS}"
             )
+        if not isinstance(name, str):
+            raise HarnessError(
+                f"stream item {position} has no event name (saw {name!r}): each event needs a string "
+                "'event' such as 'thread.run.created'; expected {'event': name, 'data': ...}"
+            )
+        pairs.append((name, _data(data)))
     return NormalisedStream(events=pairs, wire=wire)
 
 
@@ -177,4 +194,4 @@ def _parse(text: str) -> object:
     try:
         return json.loads(text)
     except ValueError:
-        return text
+        return RawText(text)

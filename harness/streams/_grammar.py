@@ -18,33 +18,28 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from harness._errors import ContractViolation
-from harness._findings import Finding
+from harness._findings import Finding, Severity
+from harness.streams import _grammar_rules as rules
 from harness.streams._consistency import Consistency
 from harness.streams._content import MessageContent, StepCalls, as_dict, excerpt
 from harness.streams._deltas import message_problems, required_call_problems, step_problems
 from harness.streams._events import (
-    MESSAGE_ENDS,
     RUN_ENDS,
-    STEP_ENDS,
     NormalisedStream,
     ObjectKind,
     classify,
     normalise,
 )
-from harness.streams._rules import Problem
-
-_RUN_NEXT: dict[str | None, frozenset[str]] = {
-    None: frozenset({"created"}),
-    "created": frozenset({"queued"}),
-    "queued": frozenset({"in_progress", "cancelling", "cancelled", "failed", "expired"}),
-    "in_progress": frozenset(
-        {"requires_action", "cancelling", "completed", "incomplete", "failed", "cancelled", "expired"}
-    ),
-    "cancelling": frozenset({"cancelled", "completed", "incomplete", "failed", "expired"}),
-}
-"""The run events that may follow each run event (``None``: the start of a stream that starts the run)."""
-_RESUMED_START = frozenset({"queued", "in_progress"})
-_RUN_RANK = {"created": 0, "queued": 1, "in_progress": 2, "cancelling": 3}
+from harness.streams._grammar_rules import Problem
+from harness.streams._lifecycles import (
+    OBJECT_NEXT,
+    RESUMED_START,
+    RUN_NEXT,
+    RUN_RANK,
+    ObjectStage,
+    adoptions,
+    event_step,
+)
 
 
 @dataclass(slots=True)
@@ -53,7 +48,7 @@ class _Tracked:
 
     kind: ObjectKind
     id: str
-    stage: str  # "created", "in_progress" or "ended"
+    stage: ObjectStage
     first: int
     adopted: bool = False
     end: str | None = None
@@ -82,11 +77,14 @@ def check_stream(events: object, *, resumed: bool | None = None) -> list[Finding
         HarnessError: ``events`` is not a stream in any accepted form.
     """
     stream = normalise(events)
-    return _Checker(stream, resumed).run()
+    return _GrammarWalk(stream, resumed).run()
 
 
 def assert_stream_valid(events: object, **kwargs: Any) -> None:
-    """Raise :class:`~harness.ContractViolation` when :func:`check_stream` finds anything.
+    """Raise :class:`~harness.ContractViolation` when :func:`check_stream` finds a violation.
+
+    Drift (what the real API was seen doing against a rule: the quirks listed in
+    ``docs/stream-grammar.md``) does not raise.
 
     Args:
         events: The stream, in any form :func:`check_stream` accepts.
@@ -97,7 +95,7 @@ def assert_stream_valid(events: object, **kwargs: Any) -> None:
             and what was expected against what was seen; ``findings`` holds them as data.
     """
     findings = check_stream(events, **kwargs)
-    if findings:
+    if any(finding.severity == "violation" for finding in findings):
         raise ContractViolation(format_report(findings), findings)
 
 
@@ -134,7 +132,7 @@ def looks_resumed(events: list[tuple[str, object]]) -> bool:
     return False
 
 
-class _Checker:
+class _GrammarWalk:
     """One pass over one stream."""
 
     def __init__(self, stream: NormalisedStream, resumed: bool | None) -> None:
@@ -143,7 +141,7 @@ class _Checker:
         self.resumed = looks_resumed(self.events) if resumed is None else resumed
         self.findings: list[Finding] = []
         self.objects: dict[str, _Tracked] = {}
-        self.adopting = self.resumed
+        self.adoptions = adoptions(self.events, self.resumed)
         self.run_state: str | None = None
         self.run_state_at: int | None = None
         self.start_reported = False
@@ -170,13 +168,14 @@ class _Checker:
         seen: Any = None,
         path: str = "",
         name: str | None = None,
+        severity: Severity = "violation",
     ) -> None:
         if name is None and index is not None and index < len(self.events):
             name = self.events[index][0]
         self.findings.append(
             Finding(
                 kind="grammar",
-                severity="violation",
+                severity=severity,
                 message=message,
                 event=index,
                 object=name,
@@ -196,6 +195,7 @@ class _Checker:
                 expected=problem.expected,
                 seen=problem.seen,
                 path=problem.path,
+                severity=problem.severity,
             )
 
     def _at(self, index: int | None) -> str:
@@ -206,47 +206,14 @@ class _Checker:
     # -- the stream as a whole -------------------------------------------------------------------
 
     def _event(self, index: int, name: str, data: object) -> None:
-        if self.done_at is not None:
-            if name == "done":
-                self._flag(
-                    "stream.done-once",
-                    index,
-                    f"a second `done` event: expected one, seen another after {self._at(self.done_at)}",
-                    expected="one done event",
-                    seen="done again",
-                )
-            else:
-                self._flag(
-                    "stream.nothing-after-done",
-                    index,
-                    f"{name} after `done` ({self._at(self.done_at)}): expected nothing after done, seen "
-                    f"{name}",
-                    expected="end of stream",
-                    seen=name,
-                )
-            return
-        if name == "done":
-            self.done_at = index
-            return
-        if self.error_at is not None:
-            self._flag(
-                "stream.error-ends",
-                index,
-                f"{name} after the `error` at {self._at(self.error_at)}: expected the stream to end (or "
-                f"`done`), seen {name}",
-                expected="end of stream or done",
-                seen=name,
-            )
-            return
-        if name == "error":
-            self.error_at = index
+        if self._after_the_end(index, name):
             return
         kind_stage = classify(name)
         if kind_stage is None:
             return  # Not an Assistants event: the contracts report unknown events.
         if not isinstance(data, dict):
             self._flag(
-                "stream.data-json",
+                rules.STREAM_DATA_JSON,
                 index,
                 f"{name} carries {excerpt(data)!r}: expected a JSON object",
                 expected="a JSON object",
@@ -264,6 +231,45 @@ class _Checker:
         if stage != "delta":
             self._place(index, self.consistency.time(index, name, kind, stage, data))
 
+    def _after_the_end(self, index: int, name: str) -> bool:
+        """Whether the event ends the stream (``done``, ``error``) or follows its end (reported)."""
+        if self.done_at is not None:
+            if name == "done":
+                self._flag(
+                    rules.STREAM_DONE_ONCE,
+                    index,
+                    f"a second `done` event: expected one, seen another after {self._at(self.done_at)}",
+                    expected="one done event",
+                    seen="done again",
+                )
+            else:
+                self._flag(
+                    rules.STREAM_NOTHING_AFTER_DONE,
+                    index,
+                    f"{name} after `done` ({self._at(self.done_at)}): expected nothing after done, seen "
+                    f"{name}",
+                    expected="end of stream",
+                    seen=name,
+                )
+            return True
+        if name == "done":
+            self.done_at = index
+            return True
+        if self.error_at is not None:
+            self._flag(
+                rules.STREAM_ERROR_ENDS,
+                index,
+                f"{name} after the `error` at {self._at(self.error_at)}: expected the stream to end (or "
+                f"`done`), seen {name}",
+                expected="end of stream or done",
+                seen=name,
+            )
+            return True
+        if name == "error":
+            self.error_at = index
+            return True
+        return False
+
     def _finish(self) -> None:
         if self.stream.truncated:
             cut = self.stream.partial
@@ -272,7 +278,7 @@ class _Checker:
                 None,
             )
             self._flag(
-                "stream.truncated",
+                rules.STREAM_TRUNCATED,
                 len(self.events),
                 f"the stream ends in the middle of an event after {len(self.events)} complete events: "
                 f"expected a blank line to end it, seen {excerpt(cut, 80)!r}",
@@ -286,7 +292,7 @@ class _Checker:
         last = len(self.events) - 1 if self.events else None
         if self.stream.wire and self.done_at is None:
             self._flag(
-                "stream.done-last",
+                rules.STREAM_DONE_LAST,
                 last,
                 "the stream ends without `done`: expected done as the last event, seen "
                 f"{self.events[-1][0] if self.events else 'no event at all'} last",
@@ -297,7 +303,7 @@ class _Checker:
             where = self.done_at if self.done_at is not None else last
             seen = f"thread.run.{self.run_state}" if self.run_state else "no run event"
             self._flag(
-                "run.single-terminal",
+                rules.RUN_SINGLE_TERMINAL,
                 where,
                 "the run never ends: expected thread.run.completed, incomplete, failed, cancelled, "
                 f"expired or requires_action before the stream ends, seen {seen} last",
@@ -320,7 +326,7 @@ class _Checker:
             self.thread_at = index
             return
         self._flag(
-            "thread.created-first",
+            rules.THREAD_CREATED_FIRST,
             index,
             message,
             expected="thread.created as event 0, once, in a stream that starts a run",
@@ -332,7 +338,7 @@ class _Checker:
         if state in RUN_ENDS:
             if stage in RUN_ENDS:
                 self._flag(
-                    "run.single-terminal",
+                    rules.RUN_SINGLE_TERMINAL,
                     index,
                     f"{name} after the run already ended at {self._at(self.run_state_at)}: expected one end",
                     expected="no second end",
@@ -340,7 +346,7 @@ class _Checker:
                 )
             else:
                 self._flag(
-                    "run.lifecycle",
+                    rules.RUN_LIFECYCLE,
                     index,
                     f"{name} after the run ended at {self._at(self.run_state_at)}: expected nothing about "
                     "the run after its end",
@@ -348,19 +354,19 @@ class _Checker:
                     seen=name,
                 )
             return
-        allowed = _RESUMED_START if state is None and self.resumed else _RUN_NEXT[state]
+        allowed = RESUMED_START if state is None and self.resumed else RUN_NEXT[state]
         if stage not in allowed:
             self.start_reported = True
             options = " or ".join(f"thread.run.{option}" for option in sorted(allowed))
             after = f"thread.run.{state}" if state else ("a resumed start" if self.resumed else "the start")
             self._flag(
-                "run.lifecycle",
+                rules.RUN_LIFECYCLE,
                 index,
                 f"{name} after {after}: expected {options}",
                 expected=options,
                 seen=name,
             )
-        if stage in RUN_ENDS or _RUN_RANK[stage] >= _RUN_RANK.get(state or "", -1):
+        if stage in RUN_ENDS or RUN_RANK[stage] >= RUN_RANK.get(state or "", -1):
             self.run_state, self.run_state_at = stage, index
         if stage in ("completed", "requires_action"):
             self._check_open_objects(index, stage)
@@ -377,7 +383,7 @@ class _Checker:
             what = "thread.run.step" if tracked.kind == "step" else "thread.message"
             moment = "completes" if stage == "completed" else "stops for tool outputs"
             self._flag(
-                "object.single-terminal",
+                rules.OBJECT_SINGLE_TERMINAL,
                 index,
                 f"the run {moment} while {tracked.kind} {tracked.id} (from {self._at(tracked.first)}) has "
                 f"not ended: expected its {what}.completed (or another end) first",
@@ -399,10 +405,37 @@ class _Checker:
     # -- steps and messages ----------------------------------------------------------------------
 
     def _object(self, index: int, name: str, kind: ObjectKind, stage: str, data: dict[str, Any]) -> None:
+        self._check_run_allows_objects(index, name)
+        found = self._tracked(index, name, kind, data)
+        if found is None:
+            return
+        object_id, tracked = found
+        if tracked is not None:
+            self._follow(index, name, stage, tracked, data)
+        elif stage == "created":
+            self._track(index, kind, object_id, data, adopted=False)
+        elif index in self.adoptions:
+            adopted = self._track(index, kind, object_id, data if stage != "delta" else {}, adopted=True)
+            adopted.stage = "in_progress"
+            self._follow(index, name, stage, adopted, data)
+        else:
+            created = _event_name(kind, "created")
+            self._flag(
+                rules.OBJECT_UNKNOWN,
+                index,
+                f"{name} for {kind} {object_id}, which this stream never created: expected {created} "
+                "for it first",
+                expected=f"{created} for {object_id}",
+                seen=name,
+                path="id",
+            )
+
+    def _check_run_allows_objects(self, index: int, name: str) -> None:
+        """Steps and messages live inside a run: after its start (in a fresh stream) and before its end."""
         if not self.resumed and self.run_state is None and not self.start_reported:
             self.start_reported = True
             self._flag(
-                "run.lifecycle",
+                rules.RUN_LIFECYCLE,
                 index,
                 f"{name} before any run event: expected thread.run.created first",
                 expected="thread.run.created",
@@ -410,123 +443,87 @@ class _Checker:
             )
         if self.run_state in RUN_ENDS:
             self._flag(
-                "run.lifecycle",
+                rules.RUN_LIFECYCLE,
                 index,
                 f"{name} after the run ended at {self._at(self.run_state_at)}: expected nothing about the "
                 "run after its end",
                 expected="done",
                 seen=name,
             )
+
+    def _tracked(
+        self, index: int, name: str, kind: ObjectKind, data: dict[str, Any]
+    ) -> tuple[str, _Tracked | None] | None:
+        """The id an event names and the step or message the stream knows by it (``None`` if new).
+
+        ``None`` instead when the event names no id, or the id of the other kind of object (reported).
+        """
         object_id = data.get("id")
-        created_name = "thread.run.step.created" if kind == "step" else "thread.message.created"
         if not isinstance(object_id, str):
             self._flag(
-                "object.unknown",
+                rules.OBJECT_UNKNOWN,
                 index,
                 f"{name} names no {kind} id: expected the id of a {kind} of this stream",
                 expected=f"the id of a {kind}",
                 seen=object_id,
                 path="id",
             )
-            return
+            return None
         tracked = self.objects.get(object_id)
         if tracked is not None and tracked.kind != kind:
             self._flag(
-                "object.unknown",
+                rules.OBJECT_UNKNOWN,
                 index,
                 f"{name} for {object_id}, which is a {tracked.kind} of this stream: expected a {kind} id",
                 expected=f"a {kind} id",
                 seen=object_id,
                 path="id",
             )
-            return
-        if stage == "created":
-            if tracked is not None:
-                self._flag(
-                    "object.created-first",
-                    index,
-                    f"{name} for {kind} {object_id}, already known from {self._at(tracked.first)}: "
-                    "expected it created once, before its other events",
-                    expected=f"one {created_name} first",
-                    seen=f"{name} again",
-                )
-                return
-            tracked = self._track(index, kind, object_id, data, adopted=False)
-            self.adopting = False
-            return
-        if tracked is None:
-            # A resumed stream may finish what was open when the run paused: such an object is already
-            # in progress, so it shows up with a delta or its end, never with in_progress.
-            if not (self.resumed and self.adopting and stage != "in_progress"):
-                self._flag(
-                    "object.unknown",
-                    index,
-                    f"{name} for {kind} {object_id}, which this stream never created: expected "
-                    f"{created_name} for it first",
-                    expected=f"{created_name} for {object_id}",
-                    seen=name,
-                    path="id",
-                )
-                return
-            tracked = self._track(index, kind, object_id, data if stage != "delta" else {}, adopted=True)
-            tracked.stage = "in_progress"
-        ends = STEP_ENDS if kind == "step" else MESSAGE_ENDS
-        if stage == "in_progress":
-            if tracked.stage != "created":
-                state = f"ended ({tracked.end})" if tracked.stage == "ended" else "in progress"
-                self._flag(
-                    "object.lifecycle",
-                    index,
-                    f"{name} for {kind} {object_id}, which is already {state}: expected in_progress once, "
-                    f"right after {created_name}",
-                    expected="in_progress right after created",
-                    seen=name,
-                )
-            if tracked.stage != "ended":
-                tracked.stage = "in_progress"
-            return
-        if tracked.stage == "ended":
-            if stage in ends:
-                self._flag(
-                    "object.single-terminal",
-                    index,
-                    f"{name} for {kind} {object_id}, which already ended at {self._at(tracked.ended_at)}: "
-                    "expected one end",
-                    expected="no second end",
-                    seen=name,
-                )
-            else:
-                self._flag(
-                    "object.lifecycle",
-                    index,
-                    f"{name} for {kind} {object_id} after it ended at {self._at(tracked.ended_at)}: "
-                    "expected no delta after the end",
-                    expected="no event after the end",
-                    seen=name,
-                )
-            return
-        if tracked.stage == "created":
-            in_progress = created_name.replace(".created", ".in_progress")
+            return None
+        return object_id, tracked
+
+    def _follow(self, index: int, name: str, stage: str, tracked: _Tracked, data: dict[str, Any]) -> None:
+        """Move a known step or message along its lifecycle table, then take the event's content."""
+        step = event_step(stage)
+        move = OBJECT_NEXT[(tracked.stage, step)]
+        if move.rule is not None:
+            fill = {
+                "name": name,
+                "kind": tracked.kind,
+                "id": tracked.id,
+                "first": self._at(tracked.first),
+                "ended": self._at(tracked.ended_at),
+                "end": tracked.end,
+                "created": _event_name(tracked.kind, "created"),
+                "in_progress": _event_name(tracked.kind, "in_progress"),
+            }
             self._flag(
-                "object.lifecycle",
+                move.rule,
                 index,
-                f"{name} for {kind} {object_id} straight after its creation: expected {in_progress} first",
-                expected=in_progress,
-                seen=name,
+                move.message.format_map(fill),
+                expected=move.expected.format_map(fill),
+                seen=move.seen.format_map(fill),
             )
-            tracked.stage = "in_progress"
-        if stage == "delta":
-            self._delta(index, name, tracked, as_dict(data.get("delta")))
+        if move.next is not None:
+            tracked.stage = move.next
+        if not move.proceed:
             return
+        if step == "delta":
+            self._delta(index, name, tracked, as_dict(data.get("delta")))
+        elif step == "end":
+            self._end(index, stage, tracked, data)
+
+    def _end(self, index: int, stage: str, tracked: _Tracked, data: dict[str, Any]) -> None:
+        """A step or message ended: what it streamed must add up to what it ended with."""
         tracked.stage, tracked.end, tracked.ended_at = "ended", stage, index
         if stage != "completed" or tracked.adopted:
             return
-        if kind == "message":
-            self._place(index, message_problems(object_id, tracked.message, data))
+        if tracked.kind == "message":
+            self._place(index, message_problems(tracked.id, tracked.message, data))
         elif tracked.step_type == "message_creation":
             self._check_message_exists(index, tracked, data)
         else:
-            self._place(index, step_problems(object_id, tracked.calls, data))
+            self._place(index, step_problems(tracked.id, tracked.calls, data))
 
     def _track(
         self, index: int, kind: ObjectKind, object_id: str, data: dict[str, Any], *, adopted: bool
@@ -545,7 +542,7 @@ class _Checker:
         if tracked.kind == "message":
             for problem in tracked.message.apply_delta(delta):
                 self._flag(
-                    "content.text-deltas",
+                    rules.CONTENT_TEXT_DELTAS,
                     index,
                     f"{name} for message {tracked.id} has {problem}: expected each content part to name "
                     "its index",
@@ -555,7 +552,11 @@ class _Checker:
                 )
             return
         for call_type, problem in tracked.calls.apply_delta(delta):
-            rule = "content.code-input" if call_type == "code_interpreter" else "content.function-arguments"
+            rule = (
+                rules.CONTENT_CODE_INPUT
+                if call_type == "code_interpreter"
+                else rules.CONTENT_FUNCTION_ARGUMENTS
+            )
             self._flag(
                 rule,
                 index,
@@ -571,7 +572,7 @@ class _Checker:
         known = self.objects.get(message_id) if isinstance(message_id, str) else None
         if known is None or known.kind != "message":
             self._flag(
-                "step.message-exists",
+                rules.STEP_MESSAGE_EXISTS,
                 index,
                 f"message_creation step {tracked.id} names message {message_id!r}, which this stream never "
                 "created: expected the id of a message of the stream",
@@ -579,6 +580,11 @@ class _Checker:
                 seen=message_id,
                 path="step_details.message_creation.message_id",
             )
+
+
+def _event_name(kind: ObjectKind, stage: str) -> str:
+    """``thread.run.step.<stage>`` or ``thread.message.<stage>``."""
+    return f"thread.run.step.{stage}" if kind == "step" else f"thread.message.{stage}"
 
 
 def _waits_for_outputs(tracked: _Tracked) -> bool:

@@ -14,10 +14,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from harness._encoding import decode_content
 from harness._findings import Finding
+from harness._headers import header
 from harness.contracts import Route, check_event, check_request, check_response, match_route
 from harness.streams import check_stream
 from harness.streams._sse import SSEEvent, decode_sse
-from harness.verify._recording import Headers, api_path, header
+from harness.verify._recording import Headers, api_path
 
 _FORMS = ("multipart/", "application/x-www-form-urlencoded", "application/octet-stream")
 

@@ -14,20 +14,12 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from harness._findings import Finding
+from harness._headers import header as header  # re-exported for the cassette readers
 
 RecordingFormat = Literal["vcrpy-yaml", "vcrpy-json", "ruby-vcr-yaml", "test-proxy-json"]
 """The cassette formats :func:`~harness.verify.read_recording` understands."""
 
 Headers = dict[str, list[str]]
-
-
-def header(headers: Mapping[str, list[str]], name: str) -> str | None:
-    """The first value of header ``name`` (case-insensitive), or ``None`` when it is absent."""
-    wanted = name.lower()
-    for key, values in headers.items():
-        if key.lower() == wanted and values:
-            return values[0]
-    return None
 
 
 def normalise_headers(raw: object) -> Headers:

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness._findings import Finding
-from harness.streams import DecodedStream, ObjectSummary, SSEEvent, decode_sse, reconstruct
+from harness._headers import header
+from harness.streams import DecodedStream, ObjectSummary, SSEEvent, decode_sse, iter_events, reconstruct
 from harness.verify._readers import UnreadableRecording, read_recording
-from harness.verify._recording import RecordedInteraction, header
+from harness.verify._recording import RecordedInteraction
 from harness.verify._runner import check_interaction
 
 if TYPE_CHECKING:
@@ -164,9 +165,7 @@ def _segments(events: Sequence[SSEEvent]) -> Iterator[_Segment]:
             yield _Segment(pending[0][0], pending[-1][0], pending_name, None, tuple(d for _, d in pending))
             pending.clear()
 
-    for index, event in enumerate(events):
-        name = event.event or "message"
-        data = _parse(event.data)
+    for index, (name, data) in enumerate(iter_events(list(events))):
         if name.endswith(".delta") and isinstance(data, dict):
             same = pending and pending_name == name and _id(pending[-1][1]) == _id(data)
             if not same:
@@ -267,13 +266,6 @@ def _ranges(numbers: list[int]) -> str:
         if number is not None:
             start = previous = number
     return ", ".join(parts)
-
-
-def _parse(data: str) -> Any:
-    try:
-        return json.loads(data)
-    except ValueError:
-        return data
 
 
 def _id(data: Any) -> Any:

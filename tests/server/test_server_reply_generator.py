@@ -1,11 +1,18 @@
-"""The deterministic model's rules, on plain functions."""
+"""The reply generator's rules, on plain functions."""
 
 from __future__ import annotations
 
 import jsonschema
 import pytest
 
-from harness.server._model import arguments_for, best_line, chunk_text, code_task, mentions_function, rank
+from harness.server._reply_generator import (
+    arguments_for,
+    best_line,
+    chunk_text,
+    code_task,
+    mentions_function,
+    rank,
+)
 
 
 @pytest.mark.parametrize(

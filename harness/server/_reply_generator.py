@@ -1,4 +1,5 @@
-"""The deterministic model: replies, tool decisions and tool results computed from the conversation.
+"""The reply generator: the server's deterministic stand-in for a model, computing replies, tool
+decisions and tool results from the conversation.
 
 Nothing here is random. Given the same conversation, tools and instructions, the same steps and the same
 reply come out. The rules (documented in docs/server.md):
@@ -291,7 +292,7 @@ def evaluate(expression: str, x: Fraction | None = None) -> Fraction:
     return walk(tree)
 
 
-def show(value: Fraction) -> str:
+def format_number(value: Fraction) -> str:
     """A number as Python would print it (``4``, ``0.5``, ``0.3333333333333333``)."""
     if value.denominator == 1:
         return str(value.numerator)
@@ -352,8 +353,8 @@ def solve_equation(message: str) -> CodeRun | None:
         original = f"{left_text.strip()} = {right_text.strip()}"
         return CodeRun(
             code,
-            f"[{show(solution)}]",
-            f"The solution to the equation {original} is {variable} = {show(solution)}.",
+            f"[{format_number(solution)}]",
+            f"The solution to the equation {original} is {variable} = {format_number(solution)}.",
         )
     return None
 
@@ -371,7 +372,7 @@ def compute_expression(message: str) -> CodeRun | None:
         except (ValueError, SyntaxError, ZeroDivisionError):
             continue
         code = f"result = {python}\nprint(result)"
-        return CodeRun(code, show(value), f"The result of {text} is {show(value)}.")
+        return CodeRun(code, format_number(value), f"The result of {text} is {format_number(value)}.")
     return None
 
 
