@@ -25,6 +25,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from harness._errors import HarnessError
+from harness._headers import header
 from harness.proxy._config import ProxyConfig
 from harness.proxy._names import (
     ADMIN_PREFIX,
@@ -39,7 +40,6 @@ from harness.recording._cassette import (
     CassetteNotFoundError,
     CorruptCassetteError,
     Interaction,
-    headers_get,
 )
 from harness.recording._matching import describe_difference, similarity
 from harness.recording._recorder import Checker
@@ -416,8 +416,8 @@ def _finisher(
         meta: dict[str, Any] = {"duration_ms": round((time.perf_counter() - started) * 1000, 1)}
         if not complete and not body.rstrip().endswith(b"data: [DONE]"):
             meta["closed_early"] = True
-        streamed = "text/event-stream" in (headers_get(headers, "content-type") or "")
-        if streamed and not headers_get(headers, "content-encoding"):
+        streamed = "text/event-stream" in (header(headers, "content-type") or "")
+        if streamed and not header(headers, "content-encoding"):
             meta["event_offsets_ms"] = _event_offsets(body, chunks, times, started)
         with session.lock:
             session.cassette.finish_recording(
