@@ -312,7 +312,7 @@ def pytest_report_header(config: pytest.Config) -> str:
     if version is not None:
         return (
             f"harness: @pytest.mark.vcr replays through assistants-harness; pytest-recording {version} is "
-            f"installed but not loaded (to use it instead: -p no:{VCR_PLUGIN})"
+            f"installed and set aside (to use it instead: -p no:{VCR_PLUGIN})"
         )
     return (
         f"harness: @pytest.mark.vcr replays through assistants-harness (to turn that off: -p no:{VCR_PLUGIN})"

@@ -250,6 +250,28 @@ def test_the_suite_replays_unchanged_through_the_harness(
     assert not (recorded_suite / "test_extra_cassette_is_read.yaml").exists()
 
 
+def test_the_migration_pages_commands_work_as_written(
+    pytester: pytest.Pytester, recorded_suite: Path
+) -> None:
+    """docs/migrating-from-pytest-recording.md: ``pytest``, then ``harness verify tests/`` (here the
+    project's root). ``pip install assistants-harness`` is what bench/bench_cold_start.py does."""
+    page = (Path(__file__).parents[2] / "docs" / "migrating-from-pytest-recording.md").read_text()
+    assert (
+        "$ pip install assistants-harness" in page
+        and "$ pytest " in page
+        and "$ harness verify tests/" in page
+    )
+    pytester.runpytest_subprocess("-p", "no:cacheprovider", timeout=90).assert_outcomes(passed=7)
+    verified = subprocess.run(
+        [sys.executable, "-m", "harness", "verify", str(pytester.path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    assert "4 files, 11 interactions" in verified.stdout and "0 violations" in verified.stdout
+
+
 def test_the_same_suite_passes_under_pytest_recording_itself(
     pytester: pytest.Pytester, recorded_suite: Path
 ) -> None:
