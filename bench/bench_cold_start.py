@@ -109,7 +109,8 @@ def build_venvs(venvs: Path, reinstall: bool) -> dict[str, Path]:
             if requirements:
                 subprocess.run([str(python), "-m", "pip", "install", "-q", *requirements], check=True)
         if name == "harness" and (reinstall or not (folder / "bin" / "harness").exists()):
-            subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
+            if not (folder / "bin" / "harness").exists():
+                subprocess.run([str(python), "-m", "pip", "install", "-q", str(ROOT)], check=True)
             subprocess.run(
                 [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)],
                 check=True,
@@ -171,6 +172,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="sessions per side and size (default 5)")
     parser.add_argument("--venvs", type=Path, default=Path("/tmp/bench-cold-start"))
     parser.add_argument("--no-reinstall", action="store_true", help="keep the installed harness as it is")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(TARGETS), help="replays per session")
     args = parser.parse_args()
     if not SOURCE.is_dir():
         raise SystemExit(f"{SOURCE} is missing: the benchmark replays the real recordings in place")
@@ -179,7 +181,8 @@ def main() -> None:
         print(f"{name}: {versions(python)}")
     rows = []
     with tempfile.TemporaryDirectory() as temporary:
-        for replays, target in TARGETS.items():
+        for replays in args.sizes:
+            target = TARGETS.get(replays, 1.0)
             folder = Path(temporary) / f"suite_{replays}"
             write_suite(folder, replays)
             for python in pythons.values():  # warm the file cache and the .pyc files

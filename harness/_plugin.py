@@ -256,7 +256,7 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 
 def _checker() -> Any:
     try:
-        from harness.verify import check_exchange
+        from harness.verify._exchange import check_exchange
     except ImportError:  # pragma: no cover - verify is part of the package
         return None
     return check_exchange
