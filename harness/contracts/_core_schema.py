@@ -40,7 +40,7 @@ def drift_validator(cls: type[BaseModel]) -> SchemaValidator:
     The output is plain tuples, not instances: only the errors matter. The model's ``strict`` setting
     applies to the whole tree, as every contract model of one tree shares it.
     """
-    schema = _copy_tree(cls.__pydantic_core_schema__)
+    schema = _copy_tree(dict(cls.__pydantic_core_schema__))  # dict(): builds a deferred model
     holder: dict[str, Any] = {"root": schema}
     _forbid_extras(holder)
     strict = bool(cls.model_config.get("strict", False))
