@@ -94,7 +94,8 @@ def write_suite(folder: Path, replays: int) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "conftest.py").write_text(CONFTEST.format(folder=str(SOURCE)))
     cases = {path.name: _requests(path) for path in cassettes}
-    (folder / "replay_cases.py").write_text(f"CASES = {cases!r}\n")  # data beside the tests, as suites keep it
+    # The data sits beside the tests, as a suite keeps it: failure reports stay cheap to render.
+    (folder / "replay_cases.py").write_text(f"CASES = {cases!r}\n")
     body = TEST
     for number in range(replays):
         body += CASE.format(name=cassettes[number % len(cassettes)].name, number=number)
