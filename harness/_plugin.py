@@ -79,11 +79,17 @@ class CassetteUnusedWarning(UserWarning):
     """A test left recorded interactions unplayed (``--cassette-unused=warn``)."""
 
 
-def pytest_addoption(parser: pytest.Parser) -> None:
-    """Register the ``harness`` option group and its ini options."""
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """Register the ``harness`` option group and its ini options (and decide who handles ``vcr``)."""
+    from harness._pytest_recording import claim_vcr_markers
+
     group = parser.getgroup("harness", "assistants-harness: record/replay and contracts")
+    # pytest-recording, when it handles vcr markers, registers --record-mode itself (same dest).
+    recording_options = claim_vcr_markers(parser, pluginmanager)
     for flag, ini, default, help_text in _OPTIONS:
-        group.addoption(flag, dest=ini, default=None, metavar=ini.upper(), help=f"{help_text} (ini: {ini})")
+        if not (recording_options and flag == "--record-mode"):
+            help_line = f"{help_text} (ini: {ini})"
+            group.addoption(flag, dest=ini, default=None, metavar=ini.upper(), help=help_line)
         parser.addini(ini, help=help_text, default=default)
     parser.addini(
         "drift_baseline",
@@ -406,8 +412,11 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         if not os.environ.get("OPENAI_API_KEY"):
             monkeypatch.setenv("OPENAI_API_KEY", _PLACEHOLDER_KEY)
         item.stash[_RECORDER] = recorder
+        from harness._pytest_recording import replay_guard
+
         try:
-            yield cassette
+            with replay_guard(item, cassette):
+                yield cassette
         finally:
             recorder.__exit__(None, None, None)
             written = recorder.save(passed=item.stash.get(_PASSED, False))
@@ -421,7 +430,7 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
 
 def _checker() -> Any:
     try:
-        from harness.verify import check_exchange
+        from harness.verify._exchange import check_exchange
     except ImportError:  # pragma: no cover - verify is part of the package
         return None
     return check_exchange

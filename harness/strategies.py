@@ -15,7 +15,12 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any, Literal, overload
 
-from hypothesis import strategies as st
+from harness._extras import missing_extra
+
+try:
+    from hypothesis import strategies as st
+except ModuleNotFoundError as error:  # installed with assistants-harness[fuzz]
+    raise missing_extra(error, "harness.strategies") from None
 from pydantic import BaseModel
 
 from harness.fuzz import register_profiles

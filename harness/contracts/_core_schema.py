@@ -17,7 +17,6 @@ observed omissions of ``_deviations.py``).
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
@@ -41,11 +40,21 @@ def drift_validator(cls: type[BaseModel]) -> SchemaValidator:
     The output is plain tuples, not instances: only the errors matter. The model's ``strict`` setting
     applies to the whole tree, as every contract model of one tree shares it.
     """
-    schema = copy.deepcopy(dict(cls.__pydantic_core_schema__))
+    schema = _copy_tree(dict(cls.__pydantic_core_schema__))  # dict(): builds a deferred model
     holder: dict[str, Any] = {"root": schema}
     _forbid_extras(holder)
     strict = bool(cls.model_config.get("strict", False))
     return SchemaValidator(holder["root"], {"strict": strict})
+
+
+def _copy_tree(node: Any) -> Any:
+    """A copy of the dicts and lists of a core schema; everything else (classes, functions, values) is
+    shared, as ``_forbid_extras`` only changes dicts. Several times faster than ``copy.deepcopy``."""
+    if isinstance(node, dict):
+        return {key: _copy_tree(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_copy_tree(value) for value in node]
+    return node
 
 
 def _forbid_extras(node: MutableMapping[Any, Any] | list[Any]) -> None:

@@ -13,7 +13,12 @@ See docs/fuzz.md.
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, settings
+from harness._extras import missing_extra
+
+try:
+    from hypothesis import HealthCheck, settings
+except ModuleNotFoundError as error:  # installed with assistants-harness[fuzz]
+    raise missing_extra(error, "harness.fuzz (harness fuzz)") from None
 
 from harness.fuzz._report import FailingCase, FuzzReport, dumps_report, render_text, to_json
 from harness.fuzz._rules import FUZZ_RULES

@@ -1,24 +1,32 @@
-"""Recording and replaying HTTP traffic into vcrpy-format cassettes."""
+"""Recording and replaying HTTP traffic into vcrpy-format cassettes.
+
+Names load on first use: the pytest plugin validates its options with :mod:`harness.recording._config`
+at start-up, which must not import the recorder, vcrpy's YAML loader or the stream checks.
+"""
 
 from __future__ import annotations
 
-from harness.recording._cassette import (
-    Cassette,
-    CassetteError,
-    CassetteNotFoundError,
-    CorruptCassetteError,
-    Interaction,
-    UnmatchedRequestError,
-)
-from harness.recording._config import (
-    ContractsMode,
-    RecorderConfig,
-    RecordMode,
-    RedactionRules,
-    UnusedPolicy,
-)
-from harness.recording._recorder import Checker, Recorder
-from harness.recording._redaction import Redactor
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.recording._cassette import (
+        Cassette,
+        CassetteError,
+        CassetteNotFoundError,
+        CorruptCassetteError,
+        Interaction,
+        UnmatchedRequestError,
+    )
+    from harness.recording._config import (
+        ContractsMode,
+        RecorderConfig,
+        RecordMode,
+        RedactionRules,
+        UnusedPolicy,
+    )
+    from harness.recording._recorder import Checker, Recorder
+    from harness.recording._redaction import Redactor
 
 __all__ = [
     "Cassette",
@@ -36,3 +44,33 @@ __all__ = [
     "UnmatchedRequestError",
     "UnusedPolicy",
 ]
+
+_HOMES = {
+    "harness.recording._cassette": (
+        "Cassette",
+        "CassetteError",
+        "CassetteNotFoundError",
+        "CorruptCassetteError",
+        "Interaction",
+        "UnmatchedRequestError",
+    ),
+    "harness.recording._config": (
+        "ContractsMode",
+        "RecorderConfig",
+        "RecordMode",
+        "RedactionRules",
+        "UnusedPolicy",
+    ),
+    "harness.recording._recorder": ("Checker", "Recorder"),
+    "harness.recording._redaction": ("Redactor",),
+}
+_LAZY = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'harness.recording' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,13 @@ from harness._errors import HarnessError
 from harness._headers import header
 from harness._yaml import FORMAT_VERSION, dump_json, dump_yaml, load_document, serializer_for
 from harness.recording._config import RecordMode
-from harness.recording._matching import RequestKey, describe_difference, request_key, similarity
+from harness.recording._matching import (
+    MATCHED_PARTS,
+    RequestKey,
+    describe_difference,
+    request_key,
+    similarity,
+)
 from harness.recording._redaction import Redactor
 
 
@@ -133,8 +140,13 @@ class Cassette:
         record_mode: RecordMode = "none",
         redactor: Redactor | None = None,
         rerecord_hint: str = "",
+        match_on: frozenset[str] = MATCHED_PARTS,
+        extra_paths: Sequence[Path] = (),
     ) -> None:
         self.path = Path(path)
+        self.match_on = match_on
+        self.extra_paths = tuple(Path(extra) for extra in extra_paths if Path(extra).is_file())
+        self._read_only: set[int] = set()
         self.record_mode: RecordMode = record_mode
         self.redactor = redactor or Redactor()
         self.rerecord_hint = rerecord_hint or "pytest --record-mode=once"
@@ -145,7 +157,11 @@ class Cassette:
         self._dirty = False
         if self.existed and record_mode != "rewrite":
             self._load()
-        elif not self.existed and record_mode == "none":
+        for extra in self.extra_paths if record_mode != "rewrite" else ():
+            before = len(self.interactions)
+            self._load(extra)
+            self._read_only.update(id(item) for item in self.interactions[before:])
+        if not self.existed and record_mode == "none" and not self.extra_paths:
             raise CassetteNotFoundError(
                 f"cassette {self.path} does not exist, and record mode 'none' only replays.\n"
                 f"Record it with: {self.rerecord_hint}"
@@ -153,21 +169,22 @@ class Cassette:
 
     # -- loading ---------------------------------------------------------------------------------
 
-    def _load(self) -> None:
+    def _load(self, path: Path | None = None) -> None:
+        path = path or self.path
         try:
-            text = self.path.read_text(encoding="utf-8")
-            document = load_document(text, serializer_for(self.path))
+            text = path.read_text(encoding="utf-8")
+            document = load_document(text, serializer_for(path))
             for number, item in enumerate(document["interactions"]):
                 self._add_loaded(item, number)
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise CorruptCassetteError(
-                f"cassette {self.path} cannot be read: {type(error).__name__}: {error}\n"
+                f"cassette {path} cannot be read: {type(error).__name__}: {error}\n"
                 f"The file was left as it is. Fix it, or delete it and record again with: "
                 f"{self.rerecord_hint}"
             ) from error
         except Exception as error:  # yaml.YAMLError and friends, which share no base with the above
             raise CorruptCassetteError(
-                f"cassette {self.path} cannot be parsed: {error}\n"
+                f"cassette {path} cannot be parsed: {error}\n"
                 f"The file was left as it is. Fix it, or delete it and record again with: "
                 f"{self.rerecord_hint}"
             ) from error
@@ -178,7 +195,9 @@ class Cassette:
         request = self.redactor.request(_plain(item["request"]))
         response = self.redactor.response(_plain(item["response"]))
         meta = item.get("harness") if isinstance(item.get("harness"), dict) else {}
-        interaction = Interaction(request, response, request_key(request), dict(meta or {}), loaded=True)
+        interaction = Interaction(
+            request, response, request_key(request, self.match_on), dict(meta or {}), loaded=True
+        )
         self.interactions.append(interaction)
         self._index[interaction.key].append(interaction)
 
@@ -245,7 +264,7 @@ class Cassette:
     def start_recording(self, request: dict[str, Any]) -> Interaction:
         """Reserve the next place in the cassette for ``request``; :meth:`finish_recording` fills it."""
         stored = self.redactor.request(_request_for_storage(request))
-        interaction = Interaction(stored, None, request_key(stored))
+        interaction = Interaction(stored, None, request_key(stored, self.match_on))
         self.interactions.append(interaction)
         self._dirty = True
         return interaction
@@ -289,7 +308,7 @@ class Cassette:
 
     def key_for(self, request: dict[str, Any]) -> RequestKey:
         """The matching key of a live request, scrubbed the way stored requests are."""
-        return request_key(self.redactor.request(_request_for_storage(request)))
+        return request_key(self.redactor.request(_request_for_storage(request)), self.match_on)
 
     # -- bookkeeping -----------------------------------------------------------------------------
 
@@ -317,7 +336,11 @@ class Cassette:
 
     def documents(self) -> list[dict[str, Any]]:
         """The interactions as they will be written, in file order."""
-        complete = [item for item in self.interactions if item.response is not None]
+        complete = [
+            item
+            for item in self.interactions
+            if item.response is not None and id(item) not in self._read_only
+        ]
         if self.record_mode == "all":
             recorded_keys = {item.key for item in complete if not item.loaded}
             complete = [item for item in complete if not item.loaded or item.key not in recorded_keys]

@@ -83,6 +83,9 @@ class RecorderConfig:
         contracts: See :data:`ContractsMode`.
         redaction: Extra scrubbing rules.
         rerecord_hint: The command that re-records this cassette, quoted in errors.
+        match_on: The request parts matching compares (see
+            :data:`~harness.recording._matching.MATCHED_PARTS`); by default all of them.
+        extra_paths: Further cassettes replayed as well, read-only: never written.
     """
 
     path: Path
@@ -91,6 +94,8 @@ class RecorderConfig:
     contracts: ContractsMode = "tolerant"
     redaction: RedactionRules = field(default_factory=RedactionRules)
     rerecord_hint: str = ""
+    match_on: frozenset[str] = frozenset({"method", "path", "query", "body"})
+    extra_paths: tuple[Path, ...] = ()
 
     def __post_init__(self) -> None:
         parse_record_mode(self.record_mode)

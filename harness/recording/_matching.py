@@ -85,17 +85,21 @@ def _multipart_signature(raw: bytes, content_type: str) -> str:
     return "multipart:" + ",".join(sorted(fields))
 
 
-def request_key(request: dict[str, Any]) -> RequestKey:
+MATCHED_PARTS: frozenset[str] = frozenset({"method", "path", "query", "body"})
+"""The parts of a request that matching can compare; by default, all of them."""
+
+
+def request_key(request: dict[str, Any], match_on: frozenset[str] = MATCHED_PARTS) -> RequestKey:
     """The :class:`RequestKey` of a request in vcrpy's dict form (``method``, ``uri``, ``body``,
-    ``headers``)."""
+    ``headers``), comparing only the parts named in ``match_on`` (a subset of :data:`MATCHED_PARTS`)."""
     parts = urlsplit(str(request.get("uri", "")))
-    query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True)))
+    query = tuple(sorted(parse_qsl(parts.query, keep_blank_values=True))) if "query" in match_on else ()
     content_type = header(request.get("headers") or {}, "content-type") or ""
     return RequestKey(
-        method=str(request.get("method", "GET")).upper(),
-        path=parts.path or "/",
+        method=str(request.get("method", "GET")).upper() if "method" in match_on else "*",
+        path=(parts.path or "/") if "path" in match_on else "*",
         query=query,
-        body=canonical_body(request.get("body"), content_type),
+        body=canonical_body(request.get("body"), content_type) if "body" in match_on else "",
     )
 
 

@@ -65,6 +65,8 @@ class Recorder:
             record_mode=self.config.record_mode,
             redactor=Redactor(self.config.redaction),
             rerecord_hint=self.config.rerecord_hint,
+            match_on=self.config.match_on,
+            extra_paths=self.config.extra_paths,
         )
         try:
             self.patched_modules = self._stack.enter_context(patch_transports(self, self._tees))

@@ -1,15 +1,20 @@
 """Snapshots of Assistants traffic: normalisation, stream transcripts and syrupy extensions.
 
 :func:`normalise` and :func:`render_transcript` are plain functions; the extensions plug them into
-syrupy, and the ``assistants_snapshot`` / ``stream_snapshot`` fixtures use the extensions.
+syrupy, and the ``assistants_snapshot`` / ``stream_snapshot`` fixtures use the extensions. Names load
+on first use, so that the pytest plugin, which imports the fixtures, does not import syrupy.
 """
 
 from __future__ import annotations
 
-from harness.snapshots._extensions import AssistantsSnapshotExtension, StreamSnapshotExtension
-from harness.snapshots._normalise import JSONValue, Normaliser, normalise
-from harness.snapshots._payloads import load_payload, to_jsonable
-from harness.snapshots._transcript import StreamEvent, read_events, render_transcript
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness.snapshots._extensions import AssistantsSnapshotExtension, StreamSnapshotExtension
+    from harness.snapshots._normalise import JSONValue, Normaliser, normalise
+    from harness.snapshots._payloads import load_payload, to_jsonable
+    from harness.snapshots._transcript import StreamEvent, read_events, render_transcript
 
 __all__ = [
     "AssistantsSnapshotExtension",
@@ -23,3 +28,25 @@ __all__ = [
     "render_transcript",
     "to_jsonable",
 ]
+
+_LAZY = {
+    "AssistantsSnapshotExtension": "harness.snapshots._extensions",
+    "StreamSnapshotExtension": "harness.snapshots._extensions",
+    "JSONValue": "harness.snapshots._normalise",
+    "Normaliser": "harness.snapshots._normalise",
+    "normalise": "harness.snapshots._normalise",
+    "load_payload": "harness.snapshots._payloads",
+    "to_jsonable": "harness.snapshots._payloads",
+    "StreamEvent": "harness.snapshots._transcript",
+    "read_events": "harness.snapshots._transcript",
+    "render_transcript": "harness.snapshots._transcript",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'harness.snapshots' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

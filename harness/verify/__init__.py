@@ -8,37 +8,44 @@
   :class:`Baseline` of accepted drift; :func:`render_text`, :func:`to_json` and :func:`to_junit`
   report it.
 - :func:`render_timeline` prints a cassette as a readable timeline (``harness show``).
+
+Names load on first use, so that the pytest plugin, which checks each response with
+:mod:`harness.verify._exchange`, does not import the readers, the reports or the baseline.
 """
 
 from __future__ import annotations
 
-from harness._encoding import decode_content
-from harness.verify._baseline import (
-    BUILTIN_BASELINE,
-    DEFAULT_BASELINE,
-    Baseline,
-    BaselineEntry,
-    baseline_key,
-    builtin_baseline,
-    canonical_place,
-    load_baseline,
-    path_pattern,
-)
-from harness.verify._exchange import ExchangeCheck, check_exchange, inspect_exchange
-from harness.verify._readers import NotARecording, UnreadableRecording, read_recording
-from harness.verify._recording import RecordedInteraction, Recording, RecordingFormat
-from harness.verify._report import (
-    FindingGroup,
-    ReportFormat,
-    dumps_report,
-    group_findings,
-    render_text,
-    summary_line,
-    to_json,
-    to_junit,
-)
-from harness.verify._runner import VerifyReport, cassette_files, check_interaction, verify
-from harness.verify._show import render_timeline
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from harness._encoding import decode_content
+    from harness.verify._baseline import (
+        BUILTIN_BASELINE,
+        DEFAULT_BASELINE,
+        Baseline,
+        BaselineEntry,
+        baseline_key,
+        builtin_baseline,
+        canonical_place,
+        load_baseline,
+        path_pattern,
+    )
+    from harness.verify._exchange import ExchangeCheck, check_exchange, inspect_exchange
+    from harness.verify._readers import NotARecording, UnreadableRecording, read_recording
+    from harness.verify._recording import RecordedInteraction, Recording, RecordingFormat
+    from harness.verify._report import (
+        FindingGroup,
+        ReportFormat,
+        dumps_report,
+        group_findings,
+        render_text,
+        summary_line,
+        to_json,
+        to_junit,
+    )
+    from harness.verify._runner import VerifyReport, cassette_files, check_interaction, verify
+    from harness.verify._show import render_timeline
 
 __all__ = [
     "BUILTIN_BASELINE",
@@ -74,3 +81,60 @@ __all__ = [
     "to_junit",
     "verify",
 ]
+
+_HOMES = {
+    "harness._encoding": ("decode_content",),
+    "harness.verify._baseline": (
+        "BUILTIN_BASELINE",
+        "DEFAULT_BASELINE",
+        "Baseline",
+        "BaselineEntry",
+        "baseline_key",
+        "builtin_baseline",
+        "canonical_place",
+        "load_baseline",
+        "path_pattern",
+    ),
+    "harness.verify._exchange": (
+        "ExchangeCheck",
+        "check_exchange",
+        "inspect_exchange",
+    ),
+    "harness.verify._readers": (
+        "NotARecording",
+        "UnreadableRecording",
+        "read_recording",
+    ),
+    "harness.verify._recording": (
+        "RecordedInteraction",
+        "Recording",
+        "RecordingFormat",
+    ),
+    "harness.verify._report": (
+        "FindingGroup",
+        "ReportFormat",
+        "dumps_report",
+        "group_findings",
+        "render_text",
+        "summary_line",
+        "to_json",
+        "to_junit",
+    ),
+    "harness.verify._runner": (
+        "VerifyReport",
+        "cassette_files",
+        "check_interaction",
+        "verify",
+    ),
+    "harness.verify._show": ("render_timeline",),
+}
+_LAZY = {name: module for module, names in _HOMES.items() for name in names}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'harness.verify' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

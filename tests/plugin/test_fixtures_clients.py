@@ -51,7 +51,8 @@ def test_fixtures_are_documented(pytester: pytest.Pytester) -> None:
 
 
 def test_help_lists_every_option(pytester: pytest.Pytester) -> None:
-    result = run_pytest(pytester, "--help")
+    # -p no:recording: were pytest-recording loaded first, --record-mode would be its option (same dest).
+    result = run_pytest(pytester, "-p", "no:recording", "--help")
     result.stdout.fnmatch_lines_random(
         [
             "*--record-mode=RECORD_MODE*",

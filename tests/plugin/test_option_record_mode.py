@@ -54,6 +54,7 @@ def test_rewrite_drops_interactions_that_are_no_longer_made(
 
 def test_unknown_record_mode_is_a_usage_error_listing_the_choices(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_app=TEST_FILE)
-    result = run_pytest(pytester, "--record-mode=sometimes")
+    # -p no:recording: were pytest-recording loaded first, argparse would reject the value itself.
+    result = run_pytest(pytester, "-p", "no:recording", "--record-mode=sometimes")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--record-mode must be one of none, once, new_episodes, all, rewrite*"])

@@ -49,7 +49,7 @@ API accepted 16 and reports it on the run (see ``_deviations.py``)."""
 class ContractModel(BaseModel):
     """Base of every contract model: strict JSON types, unknown fields kept for drift reports."""
 
-    model_config = ConfigDict(extra="allow", strict=True)
+    model_config = ConfigDict(extra="allow", strict=True, defer_build=True)
 
 
 Name = Annotated[str, StringConstraints(max_length=NAME_MAX)]
