@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from hypothesis import HealthCheck, settings
 
+from harness.fuzz._fuzz_rules import FUZZ_RULES
 from harness.fuzz._report import FailingCase, FuzzReport, dumps_report, render_text, to_json
-from harness.fuzz._rules import FUZZ_RULES
 from harness.fuzz._runner import EMBEDDED, run_fuzz, stable_generation
 from harness.fuzz._session import FuzzFailure
 

@@ -7,9 +7,9 @@ from typing import Any, NoReturn
 
 from hypothesis import strategies as st
 
-from harness.fuzz._http import Exchange
-from harness.fuzz._model import differences
+from harness.fuzz._http import ApiCall
 from harness.fuzz._session import Session
+from harness.fuzz._state_model import differences
 
 _LIMITS = st.integers(1, 4)
 _MOST_PAGES = 200
@@ -26,7 +26,7 @@ class Checks:
     session: Session
     deleted: set[str]
 
-    def exchange(self, method: str, path: str, **kwargs: Any) -> Exchange:
+    def exchange(self, method: str, path: str, **kwargs: Any) -> ApiCall:
         """Send and judge a request; stop the rule when its answer is unusable."""
         exchange = self.session.send(method, path, **kwargs)
         if not exchange.usable:

@@ -29,8 +29,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, rule
 
 from harness._errors import HarnessError
 from harness.fuzz._checks import Checks, Unanswered, show
-from harness.fuzz._http import Exchange
-from harness.fuzz._model import (
+from harness.fuzz._http import ApiCall
+from harness.fuzz._requests import valid_requests
+from harness.fuzz._session import FuzzFailure, Session
+from harness.fuzz._state_model import (
     NEXT,
     TERMINAL,
     RunModel,
@@ -38,8 +40,6 @@ from harness.fuzz._model import (
     reachable,
     run_objects,
 )
-from harness.fuzz._requests import valid_requests
-from harness.fuzz._session import FuzzFailure, Session
 
 _TEXT = st.text("abcdefghijklmnopqrstuvwxyz 0123456789", min_size=1, max_size=16)
 _ASSISTANT_FIELDS = ("model", "name", "description", "instructions", "metadata")
@@ -324,7 +324,7 @@ class AssistantsMachine(Checks, RuleBasedStateMachine):
         sent["stream"] = stream
         self.started(self.session.send("POST", f"/threads/{thread.id}/runs", body=sent), thread, sent)
 
-    def started(self, exchange: Exchange, thread: ThreadModel, sent: dict[str, Any]) -> None:
+    def started(self, exchange: ApiCall, thread: ThreadModel, sent: dict[str, Any]) -> None:
         """Follow the run a create (or create-and-run) answered, streamed or not."""
         if not exchange.usable:
             thread.tainted = 200 <= exchange.status < 300

@@ -20,8 +20,8 @@ from typing import Any, Literal, NoReturn
 
 from harness._findings import Finding
 from harness.contracts import ContractMode, failing, match_route
-from harness.fuzz._http import Api, Exchange
-from harness.fuzz._rules import rule_kind
+from harness.fuzz._fuzz_rules import rule_kind
+from harness.fuzz._http import Api, ApiCall
 
 Expect = Literal["valid", "invalid", "gone"]
 """What a request expects: a 2xx, a 400 naming a parameter (see :class:`Invalid`), or a 404."""
@@ -36,7 +36,7 @@ class FuzzFailure(AssertionError):
         source: Where it happened: ``stateful`` or ``examples METHOD /template``.
     """
 
-    def __init__(self, findings: list[Finding], sequence: list[Exchange], source: str) -> None:
+    def __init__(self, findings: list[Finding], sequence: list[ApiCall], source: str) -> None:
         first = findings[0]
         super().__init__(
             f"{first.kind} {first.rule or ''} {first.object or ''}.{first.path}: {first.message}"
@@ -81,9 +81,13 @@ class Session:
         self.contracts = contracts
         self.kept: list[FuzzFailure] = []
         """Failures of contract findings a ``keep`` session did not raise."""
-        self.trace: list[Exchange] = []
+        self.trace: list[ApiCall] = []
         self.deferred: list[Finding] = []
         self.drift: dict[tuple[Any, ...], Finding] = {}
+        self.failed: list[FuzzFailure] = []
+        """Failures of a phase without Hypothesis (the coverage phase), kept as they happen."""
+        self.found: dict[tuple[Any, ...], FuzzFailure] = {}
+        """The shortest failure of each kind seen so far, shrunk or not: what a stopped session reports."""
         self._classes: dict[tuple[Any, ...], type[FuzzFailure]] = {}
 
     def start(self) -> None:
@@ -101,7 +105,7 @@ class Session:
         form: bool = False,
         expect: Expect = "valid",
         invalid: Invalid | None = None,
-    ) -> Exchange:
+    ) -> ApiCall:
         """Send a request, judge the answer, and raise :class:`FuzzFailure` when a finding fails."""
         exchange = self.api.call(method, path, body=body, query=query, form=form)
         self.trace.append(exchange)
@@ -144,7 +148,11 @@ class Session:
         cls = self._classes.get(key)
         if cls is None:
             cls = self._classes[key] = type("FuzzFailure", (FuzzFailure,), {})
-        return cls(findings, self.trace[:length], self.source)
+        failure = cls(findings, self.trace[:length], self.source)
+        known = self.found.get(key)
+        if known is None or len(failure.sequence) < len(known.sequence):
+            self.found[key] = failure
+        return failure
 
     def violation(
         self,
@@ -176,7 +184,7 @@ class Session:
             obj = _model_name(last, "response")
         return self._fuzz(rule, message, route, path=path, obj=obj, expected=expected, seen=seen)
 
-    def _judge(self, exchange: Exchange, expect: Expect, invalid: Invalid | None) -> list[Finding]:
+    def _judge(self, exchange: ApiCall, expect: Expect, invalid: Invalid | None) -> list[Finding]:
         route = exchange.route
         label = f"{exchange.method} {exchange.path}"
         if exchange.status == 0 or exchange.error is not None:
@@ -233,7 +241,7 @@ class Session:
             findings += self._rejected(exchange, invalid, route)
         return findings
 
-    def _rejected(self, exchange: Exchange, invalid: Invalid, route: str | None) -> list[Finding]:
+    def _rejected(self, exchange: ApiCall, invalid: Invalid, route: str | None) -> list[Finding]:
         status = exchange.status
         if status != 400:
             return [
@@ -307,7 +315,7 @@ def signature(finding: Finding) -> tuple[Any, ...]:
     return (finding.kind, finding.rule, finding.route, *canonical_place(finding.object or "", finding.path))
 
 
-def _about_request(finding: Finding, exchange: Exchange) -> bool:
+def _about_request(finding: Finding, exchange: ApiCall) -> bool:
     """Whether a contract finding is about the request (which an invalid request breaks on purpose)."""
     matched = match_route(exchange.method, exchange.path)
     if matched is None:
@@ -320,7 +328,7 @@ def _about_request(finding: Finding, exchange: Exchange) -> bool:
     return finding.object in names
 
 
-def _model_name(exchange: Exchange, part: Literal["request", "response"], param: str = "") -> str | None:
+def _model_name(exchange: ApiCall, part: Literal["request", "response"], param: str = "") -> str | None:
     """The contract model of an exchange's request (the body's, or the query's for a query parameter)
     or of its response."""
     matched = match_route(exchange.method, exchange.path)
@@ -336,7 +344,7 @@ def _model_name(exchange: Exchange, part: Literal["request", "response"], param:
     return body.__name__ if body is not None else None
 
 
-def _error_of(exchange: Exchange) -> str | None:
+def _error_of(exchange: ApiCall) -> str | None:
     body = exchange.json()
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         message = body["error"].get("message")
