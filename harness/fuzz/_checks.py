@@ -16,8 +16,18 @@ _MOST_PAGES = 200
 
 
 class Unanswered(Exception):
-    """The rule cannot go on: nothing to act on yet, or an answer it cannot rely on (whose findings are
-    deferred)."""
+    """The rule cannot go on: nothing to act on yet (no ``call``), or an answer it cannot rely on.
+
+    Attributes:
+        reason: Why.
+        call: The call whose answer cannot be relied on, if that is why; its failing findings, if any,
+            are deferred by the session.
+    """
+
+    def __init__(self, reason: str = "nothing to act on", call: ApiCall | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.call = call
 
 
 class Checks:
@@ -30,14 +40,15 @@ class Checks:
         """Send and judge a request; stop the rule when its answer is unusable."""
         exchange = self.session.send(method, path, **kwargs)
         if not exchange.usable:
-            raise Unanswered
+            raise Unanswered("an unusable answer", exchange)
         return exchange
 
     def send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         """The object a request answers with (see :meth:`exchange`)."""
-        answer = self.exchange(method, path, **kwargs).json()
+        call = self.exchange(method, path, **kwargs)
+        answer = call.json()
         if not isinstance(answer, dict):
-            raise Unanswered
+            raise Unanswered("the body is not a JSON object", call)
         return answer
 
     def broken(self, rule_id: str, message: str, **details: Any) -> NoReturn:

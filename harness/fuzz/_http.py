@@ -221,6 +221,7 @@ class Api:
         body: Any = None,
         query: Mapping[str, Any] | None = None,
         form: bool = False,
+        on_event: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> ApiCall:
         """Send one request and check its response.
 
@@ -230,6 +231,8 @@ class Api:
             body: The JSON body (or, with ``form``, the multipart fields), or ``None``.
             query: Query parameters; list values are repeated.
             form: Send ``body`` as a multipart form.
+            on_event: Called with the events read so far (``{"event", "data"}``, data unparsed) after
+                each event of a streamed response.
         """
         params: list[tuple[str, str | int | float | bool | None]] = [
             (key, item) for key, value in (query or {}).items() for item in _as_list(value)
@@ -259,7 +262,7 @@ class Api:
             for name, item in response.headers.multi_items():
                 call.headers.setdefault(name.lower(), []).append(item)
             if call.streamed:
-                call.content, call.error = self._read_stream(response)
+                call.content, call.error = self._read_stream(response, on_event)
             else:
                 call.content, call.error = self._read_body(response)
         finally:
@@ -273,7 +276,9 @@ class Api:
         except httpx.TransportError as error:
             return b"", f"{type(error).__name__}: {error}"
 
-    def _read_stream(self, response: httpx.Response) -> tuple[bytes, str | None]:
+    def _read_stream(
+        self, response: httpx.Response, on_event: Callable[[list[dict[str, Any]]], None] | None
+    ) -> tuple[bytes, str | None]:
         """Read a stream event by event, checking the grammar as the events arrive.
 
         Returns the bytes read and why reading stopped early, if it did: the idle timeout, the total
@@ -289,7 +294,10 @@ class Api:
         try:
             for chunk in response.iter_bytes():
                 chunks.append(chunk)
-                events += [{"event": e.event, "data": e.data} for e in decoder.feed(chunk)]
+                for event in decoder.feed(chunk):
+                    events.append({"event": event.event, "data": event.data})
+                    if on_event is not None:
+                        on_event(events)
                 if len(events) >= 2 * checked + 4:  # checking every prefix would be quadratic
                     checked = len(events)
                     if _breaks_grammar(check_stream(events)):

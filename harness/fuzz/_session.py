@@ -14,7 +14,7 @@ separately and reports them all.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 
@@ -23,8 +23,9 @@ from harness.contracts import ContractMode, failing, match_route
 from harness.fuzz._fuzz_rules import rule_kind
 from harness.fuzz._http import Api, ApiCall
 
-Expect = Literal["valid", "invalid", "gone"]
-"""What a request expects: a 2xx, a 400 naming a parameter (see :class:`Invalid`), or a 404."""
+Expect = Literal["valid", "invalid", "gone", "racing"]
+"""What a request expects: a 2xx, a 400 naming a parameter (see :class:`Invalid`), a 404, or (racing the
+server, like a cancel sent while the run streams) a 2xx or a 4xx."""
 
 
 class FuzzFailure(AssertionError):
@@ -105,9 +106,13 @@ class Session:
         form: bool = False,
         expect: Expect = "valid",
         invalid: Invalid | None = None,
+        on_event: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> ApiCall:
-        """Send a request, judge the answer, and raise :class:`FuzzFailure` when a finding fails."""
-        exchange = self.api.call(method, path, body=body, query=query, form=form)
+        """Send a request, judge the answer, and raise :class:`FuzzFailure` when a finding fails.
+
+        ``on_event`` is called with the events read so far after each event of a streamed answer.
+        """
+        exchange = self.api.call(method, path, body=body, query=query, form=form, on_event=on_event)
         self.trace.append(exchange)
         findings = self._judge(exchange, "invalid" if invalid is not None else expect, invalid)
         failed = failing(findings, self.mode)
@@ -225,6 +230,8 @@ class Session:
                     seen=status,
                 )
             )
+        elif expect == "racing" and not 200 <= status < 500:
+            pass  # a 5xx is reported above
         elif expect == "gone" and status != 404:
             findings.append(
                 self._fuzz(
