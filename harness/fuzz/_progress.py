@@ -81,7 +81,7 @@ def shown(progress: Progress, stream: IO[str], *, interval: float = 5.0) -> Iter
     done = threading.Event()
 
     def report() -> None:
-        while not done.wait(interval):
+        while not done.wait(min(interval, 1.0) if progress.snapshot().requests == 0 else interval):
             stream.write(progress.snapshot().line() + "\n")
             stream.flush()
 
