@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 DEFAULT_MAX_TIME = 300.0
 """Seconds a session takes at most, unless told otherwise."""
-DEFAULT_SHRINK_TIME = 30.0
+DEFAULT_SHRINK_TIME = 10.0
 """Seconds Hypothesis may spend shrinking the failures of one route (or of the stateful check)."""
 
 

@@ -104,13 +104,16 @@ def _other_part(
 
 
 def _where(site: Site) -> str:
-    parts = []
+    """The place of a site: ``tools[].function.name``; ``<N>`` names the member of a union."""
+    text = ""
     for kind, arg in site.steps:
         if kind == "field":
-            parts.append(str(arg))
-        elif kind in ("item", "value"):
-            parts.append("[]" if kind == "item" else "{}")
-    return ".".join(parts).replace(".[]", "[]").replace(".{}", "{}") or "(root)"
+            text += f".{arg}" if text else str(arg)
+        elif kind == "member":
+            text += f"<{arg}>"
+        else:
+            text += "[]" if kind == "item" else "{}"
+    return text or "(root)"
 
 
 def count_cases(route: Route, ids: Ids, *, valid: bool = True) -> int:
