@@ -83,6 +83,7 @@ class FuzzReport:
         stopped: Why the session stopped before the end (``--max-time`` reached, a signal), if it did:
             the report then holds what was found until then.
         elapsed: Seconds the session took.
+        first_failure: Seconds from the start to the first failure found, if any.
     """
 
     base_url: str
@@ -101,6 +102,7 @@ class FuzzReport:
     coverage: dict[str, tuple[int, int]] = field(default_factory=dict)
     stopped: str | None = None
     elapsed: float = 0.0
+    first_failure: float | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -241,6 +243,7 @@ def to_json(report: FuzzReport) -> dict[str, Any]:
             },
             "stopped": report.stopped,
             "elapsed": round(report.elapsed, 3),
+            "first_failure": None if report.first_failure is None else round(report.first_failure, 3),
         }
     )
     return document

@@ -18,7 +18,7 @@ from typing import Any, Literal, cast
 
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import seed as use_seed
-from hypothesis.errors import HypothesisWarning
+from hypothesis.errors import Flaky, FlakyStrategyDefinition, HypothesisWarning
 from hypothesis.reporting import with_reporter
 from hypothesis.stateful import RuleBasedStateMachine, run_state_machine_as_test
 
@@ -214,6 +214,7 @@ def run_fuzz(
         coverage=dict(run.coverage),
         stopped=run.stopped,
         elapsed=budget.elapsed(),
+        first_failure=run.first_failure(budget.started),
     )
 
 
@@ -264,6 +265,11 @@ class _Run:
         with self._lock:
             sessions = list(self.sessions)
         return len({(s.source, key) for s in sessions for key in list(s.found)})
+
+    def first_failure(self, started: float) -> float | None:
+        """Seconds from ``started`` to the first failure found, if any."""
+        times = [s.first_found for s in self.sessions if s.first_found is not None and s.found]
+        return min(times) - started if times else None
 
     def _session(self, source: str, *, contracts: Literal["raise", "defer", "keep"] = "raise") -> Session:
         session = Session(self.api, mode=self.mode, source=source, contracts=contracts)
@@ -371,6 +377,10 @@ class _Run:
     def _hypothesis(self, call: Callable[[], None]) -> None:
         try:
             call()
+        except (Flaky, FlakyStrategyDefinition):
+            # The server answered a replayed example differently (its state moved on), so Hypothesis
+            # could not go on with this part; what it found so far is reported by :meth:`rescue`.
+            return
         except Exception as error:  # Hypothesis raises an ExceptionGroup for several failures
             failures = list(_failures(error))
             if not failures:

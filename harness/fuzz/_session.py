@@ -14,6 +14,7 @@ separately and reports them all.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
@@ -89,6 +90,8 @@ class Session:
         """Failures of a phase without Hypothesis (the coverage phase), kept as they happen."""
         self.found: dict[tuple[Any, ...], FuzzFailure] = {}
         """The shortest failure of each kind seen so far, shrunk or not: what a stopped session reports."""
+        self.first_found: float | None = None
+        """When the first failure was found (``time.monotonic()``)."""
         self._classes: dict[tuple[Any, ...], type[FuzzFailure]] = {}
 
     def start(self) -> None:
@@ -157,6 +160,8 @@ class Session:
         known = self.found.get(key)
         if known is None or len(failure.sequence) < len(known.sequence):
             self.found[key] = failure
+        if self.first_found is None:
+            self.first_found = time.monotonic()
         return failure
 
     def violation(
