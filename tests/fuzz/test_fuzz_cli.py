@@ -49,6 +49,9 @@ def test_an_unreachable_server_is_a_usage_error(capsys: pytest.CaptureFixture[st
     [
         (["--routes", "POST /nowhere"], "matches no route"),
         (["--examples", "0"], "at least 1"),
+        (["--workers", "0"], "at least 1"),
+        (["--phases", "coverage,everything"], "unknown phases ['everything']"),
+        (["--max-time", "0"], "must be positive"),
         (["--output", "/no/such/folder/report.json"], "does not exist"),
     ],
 )
