@@ -3,13 +3,17 @@ returns, what a read gives back, deletions, and lists paged in both orders."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+import functools
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 from hypothesis import strategies as st
 
 from harness.fuzz._http import ApiCall
 from harness.fuzz._session import Session
 from harness.fuzz._state_model import differences
+
+Rule = TypeVar("Rule", bound=Callable[..., None])
 
 _LIMITS = st.integers(1, 4)
 _MOST_PAGES = 200
@@ -176,3 +180,29 @@ class Checks:
 def show(item: Any) -> str:
     text = repr(item)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def answered(function: Rule) -> Rule:
+    """Stop a rule when it has nothing to act on, or when an answer it needs is unusable.
+
+    An unusable answer always carries failing findings, which the session defers to the end of the
+    example; an answer that is unusable without any (a 2xx whose body is not an object the rule can
+    follow) fails here, as ``transport.complete``. The preconditions only select rules by route: a rule
+    whose objects do not exist yet does nothing, so that Hypothesis picks each step's rule with one draw,
+    which keeps failing examples easy to shrink.
+    """
+
+    @functools.wraps(function)
+    def run(machine: Checks, *args: Any, **kwargs: Any) -> None:
+        try:
+            function(machine, *args, **kwargs)
+        except Unanswered as stop:
+            if stop.call is not None and not stop.call.failing:
+                machine.session.violation(
+                    "transport.complete",
+                    f"{stop.call.method} {stop.call.path} answered {stop.call.status} with a body the "
+                    f"check cannot follow: {stop.reason}",
+                    seen=stop.call.content[:200].decode("utf-8", errors="replace"),
+                )
+
+    return run  # type: ignore[return-value]

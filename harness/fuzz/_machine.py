@@ -26,13 +26,13 @@ import functools
 import sys
 import time
 from collections.abc import Callable, Collection
-from typing import Any, TypeVar
+from typing import Any
 
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, precondition, rule
 
 from harness._errors import HarnessError
-from harness.fuzz._checks import Checks, Unanswered, show
+from harness.fuzz._checks import Checks, Unanswered, answered, show
 from harness.fuzz._http import ApiCall
 from harness.fuzz._requests import valid_requests
 from harness.fuzz._session import FuzzFailure, Session
@@ -41,6 +41,7 @@ from harness.fuzz._state_model import (
     TERMINAL,
     RunModel,
     ThreadModel,
+    first_run,
     reachable,
     run_objects,
 )
@@ -49,8 +50,6 @@ _TEXT = st.text("abcdefghijklmnopqrstuvwxyz 0123456789", min_size=1, max_size=16
 _ASSISTANT_FIELDS = ("model", "name", "description", "instructions", "metadata")
 _STARTING_ASSISTANT = {"model": "gpt-4o", "instructions": "Answer briefly."}
 _QUESTION = {"role": "user", "content": "What is 6 * 7?"}
-
-Rule = TypeVar("Rule", bound=Callable[..., None])
 
 RULE_ROUTES: dict[str, tuple[str, ...]] = {
     "create_assistant": ("POST /assistants",),
@@ -99,32 +98,6 @@ def selected(name: str) -> Callable[[Any], bool]:
         return machine.routes is None or set(RULE_ROUTES[name]) <= machine.routes
 
     return holds
-
-
-def answered(function: Rule) -> Rule:
-    """Stop a rule when it has nothing to act on, or when an answer it needs is unusable.
-
-    An unusable answer always carries failing findings, which the session defers to the end of the
-    example; an answer that is unusable without any (a 2xx whose body is not an object the rule can
-    follow) fails here, as ``transport.complete``. The preconditions only select rules by route: a rule
-    whose objects do not exist yet does nothing, so that Hypothesis picks each step's rule with one draw,
-    which keeps failing examples easy to shrink.
-    """
-
-    @functools.wraps(function)
-    def run(machine: AssistantsMachine, *args: Any, **kwargs: Any) -> None:
-        try:
-            function(machine, *args, **kwargs)
-        except Unanswered as stop:
-            if stop.call is not None and not stop.call.failing:
-                machine.session.violation(
-                    "transport.complete",
-                    f"{stop.call.method} {stop.call.path} answered {stop.call.status} with a body the "
-                    f"check cannot follow: {stop.reason}",
-                    seen=stop.call.content[:200].decode("utf-8", errors="replace"),
-                )
-
-    return run  # type: ignore[return-value]
 
 
 @functools.lru_cache(maxsize=512)
@@ -559,7 +532,7 @@ class AssistantsMachine(Checks, RuleBasedStateMachine):
         cancels: list[ApiCall] = []
 
         def cancel(events: list[dict[str, Any]]) -> None:
-            run = _first_run(events)
+            run = first_run(events)
             if cancels or len(events) < after or run is None:
                 return
             path = f"/threads/{thread.id}/runs/{run}/cancel"
@@ -596,22 +569,6 @@ class AssistantsMachine(Checks, RuleBasedStateMachine):
 
 
 _CANCEL_STATUSES = frozenset({"cancelling", "cancelled"})
-
-
-def _first_run(events: list[dict[str, Any]]) -> str | None:
-    """The id of the run a stream is about, once one of its ``thread.run.*`` events has arrived."""
-    import json
-
-    for event in events:
-        name = event.get("event") or ""
-        if name.startswith("thread.run.") and not name.startswith("thread.run.step."):
-            try:
-                data = json.loads(event.get("data") or "")
-            except ValueError:
-                return None
-            run = data.get("id") if isinstance(data, dict) else None
-            return run if isinstance(run, str) else None
-    return None
 
 
 def machine_factory(
