@@ -104,9 +104,9 @@ def run_schemathesis(
     arguments = [program, "run", str(document), "--url", url]
     arguments += ["--max-time", str(int(budget)), "--seed", "1", "--no-color", "--workers", "1"]
     arguments += ["-H", "Authorization: Bearer harness-fuzz", "-H", "OpenAI-Beta: assistants=v2"]
-    arguments += ["--report", "ndjson", "--report-dir", str(reports)]
-    started = time.monotonic()
-    subprocess.run(arguments, capture_output=True, text=True, timeout=budget * 3, check=False)
+    arguments += ["--report", "ndjson", "--report-dir", str(reports), "--generation-database", "none"]
+    started = time.monotonic()  # no example database: each server starts from scratch, as harness fuzz does
+    subprocess.run(arguments, capture_output=True, text=True, timeout=budget * 3, check=False, cwd=folder)
     wall = time.monotonic() - started
     failures: list[Failure] = []
     requests = 0
