@@ -20,8 +20,8 @@ try:
 except ModuleNotFoundError as error:  # installed with assistants-harness[fuzz]
     raise missing_extra(error, "harness.fuzz (harness fuzz)") from None
 
+from harness.fuzz._fuzz_rules import FUZZ_RULES
 from harness.fuzz._report import FailingCase, FuzzReport, dumps_report, render_text, to_json
-from harness.fuzz._rules import FUZZ_RULES
 from harness.fuzz._runner import EMBEDDED, run_fuzz, stable_generation
 from harness.fuzz._session import FuzzFailure
 

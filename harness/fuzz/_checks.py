@@ -3,21 +3,35 @@ returns, what a read gives back, deletions, and lists paged in both orders."""
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+import functools
+from collections.abc import Callable
+from typing import Any, NoReturn, TypeVar
 
 from hypothesis import strategies as st
 
-from harness.fuzz._http import Exchange
-from harness.fuzz._model import differences
+from harness.fuzz._http import ApiCall
 from harness.fuzz._session import Session
+from harness.fuzz._state_model import differences
+
+Rule = TypeVar("Rule", bound=Callable[..., None])
 
 _LIMITS = st.integers(1, 4)
 _MOST_PAGES = 200
 
 
 class Unanswered(Exception):
-    """The rule cannot go on: nothing to act on yet, or an answer it cannot rely on (whose findings are
-    deferred)."""
+    """The rule cannot go on: nothing to act on yet (no ``call``), or an answer it cannot rely on.
+
+    Attributes:
+        reason: Why.
+        call: The call whose answer cannot be relied on, if that is why; its failing findings, if any,
+            are deferred by the session.
+    """
+
+    def __init__(self, reason: str = "nothing to act on", call: ApiCall | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.call = call
 
 
 class Checks:
@@ -26,18 +40,19 @@ class Checks:
     session: Session
     deleted: set[str]
 
-    def exchange(self, method: str, path: str, **kwargs: Any) -> Exchange:
+    def exchange(self, method: str, path: str, **kwargs: Any) -> ApiCall:
         """Send and judge a request; stop the rule when its answer is unusable."""
         exchange = self.session.send(method, path, **kwargs)
         if not exchange.usable:
-            raise Unanswered
+            raise Unanswered("an unusable answer", exchange)
         return exchange
 
     def send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         """The object a request answers with (see :meth:`exchange`)."""
-        answer = self.exchange(method, path, **kwargs).json()
+        call = self.exchange(method, path, **kwargs)
+        answer = call.json()
         if not isinstance(answer, dict):
-            raise Unanswered
+            raise Unanswered("the body is not a JSON object", call)
         return answer
 
     def broken(self, rule_id: str, message: str, **details: Any) -> NoReturn:
@@ -165,3 +180,29 @@ class Checks:
 def show(item: Any) -> str:
     text = repr(item)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def answered(function: Rule) -> Rule:
+    """Stop a rule when it has nothing to act on, or when an answer it needs is unusable.
+
+    An unusable answer always carries failing findings, which the session defers to the end of the
+    example; an answer that is unusable without any (a 2xx whose body is not an object the rule can
+    follow) fails here, as ``transport.complete``. The preconditions only select rules by route: a rule
+    whose objects do not exist yet does nothing, so that Hypothesis picks each step's rule with one draw,
+    which keeps failing examples easy to shrink.
+    """
+
+    @functools.wraps(function)
+    def run(machine: Checks, *args: Any, **kwargs: Any) -> None:
+        try:
+            function(machine, *args, **kwargs)
+        except Unanswered as stop:
+            if stop.call is not None and not stop.call.failing:
+                machine.session.violation(
+                    "transport.complete",
+                    f"{stop.call.method} {stop.call.path} answered {stop.call.status} with a body the "
+                    f"check cannot follow: {stop.reason}",
+                    seen=stop.call.content[:200].decode("utf-8", errors="replace"),
+                )
+
+    return run  # type: ignore[return-value]

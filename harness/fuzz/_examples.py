@@ -14,15 +14,16 @@ for them, which the stateful check provides.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from harness.contracts import Route
+from harness.fuzz._coverage import coverage_cases
 from harness.fuzz._requests import GeneratedRequest, InvalidRequest, invalid, rule_sites, valid_requests
-from harness.fuzz._session import Invalid, Session
+from harness.fuzz._session import FuzzFailure, Invalid, Session
 
 ONLY_INVALID = frozenset({"runs.submit_tool_outputs"})
 """Operations whose valid requests need a state the examples phase does not make."""
@@ -157,6 +158,30 @@ def _path_names(route: Route) -> list[str]:
     return [segment[1:-1] for segment in route.segments if segment.startswith("{")]
 
 
+def send_request(
+    route: Route,
+    session: Session,
+    fixture: Fixture,
+    request: GeneratedRequest,
+    params: dict[str, str],
+) -> None:
+    """Send one generated request of ``route`` as a new example, judged as valid or invalid."""
+    session.start()
+    path_params = dict(params)
+    if route.operation in FRESH:
+        name, make = FRESH[route.operation]
+        path_params[name] = make(fixture, session)
+    expect = Invalid(param=request.param, rule=request.rule) if isinstance(request, InvalidRequest) else None
+    session.send(
+        route.method,
+        request.path_for(**path_params),
+        body=request.body,
+        query=request.query,
+        form=route.multipart,
+        invalid=expect,
+    )
+
+
 def route_test(route: Route, session: Session, fixture: Fixture) -> Callable[[], None]:
     """The Hypothesis test of one route (undecorated by settings: the caller adds them)."""
     ids = fixture.ids(route)
@@ -170,21 +195,25 @@ def route_test(route: Route, session: Session, fixture: Fixture) -> Callable[[],
 
     @given(request=requests)
     def check_route(request: GeneratedRequest) -> None:
-        session.start()
-        path_params = dict(params)
-        if route.operation in FRESH:
-            name, make = FRESH[route.operation]
-            path_params[name] = make(fixture, session)
-        expect = (
-            Invalid(param=request.param, rule=request.rule) if isinstance(request, InvalidRequest) else None
-        )
-        session.send(
-            route.method,
-            request.path_for(**path_params),
-            body=request.body,
-            query=request.query,
-            form=route.multipart,
-            invalid=expect,
-        )
+        send_request(route, session, fixture, request, params)
 
     return check_route
+
+
+def coverage_walk(route: Route, session: Session, fixture: Fixture) -> Iterator[int]:
+    """Send the coverage requests of ``route`` one by one; yields after each how many were sent.
+
+    Each request is an example of its own: a failing one is kept in ``session.failed`` (its reproduction
+    is that request) and the walk goes on.
+    """
+    ids = fixture.ids(route)
+    params = fixture.params(route)
+    valid = route.operation not in ONLY_INVALID
+    for sent, case in enumerate(coverage_cases(route, ids, valid=valid), 1):
+        request = case.invalid or GeneratedRequest(route.label, case.body, case.query)
+        try:
+            send_request(route, session, fixture, request, params)
+        except FuzzFailure as failure:
+            failure.add_note(f"coverage: {case.name}")
+            session.failed.append(failure)
+        yield sent

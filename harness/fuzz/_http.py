@@ -1,15 +1,21 @@
-"""Talking to the server under test: one request at a time over real HTTP, every exchange checked.
+"""Talking to the server under test: one request at a time over real HTTP, every call checked.
 
 :class:`Api` sends a request with httpx (a plain client with an explicit base URL, so a recorder's
-transport patch sees every request), reads the whole response (streams included), and checks it with
+transport patch sees every request), reads the whole response, and checks it with
 :func:`harness.verify.check_exchange`: contract findings for bodies and events, grammar findings for
 streams. Request bodies are encoded deterministically, so a seeded fuzz session sends byte-identical
 requests every time.
+
+Nothing waits forever: every request has a timeout, a stream is read event by event with an idle timeout
+and a total limit, and the grammar is checked as the events arrive, so a stream that breaks it is cut at
+the event that broke it. The session's :class:`~harness.fuzz._budget.Budget` is checked before each
+request.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,11 +25,25 @@ import httpx
 from harness._errors import HarnessError
 from harness._findings import Finding
 from harness.contracts import match_route
+from harness.fuzz._budget import Budget
+
+_COMPLETION_RULES = frozenset(
+    {
+        "stream.truncated",
+        "stream.done-last",
+        "run.single-terminal",
+        "object.single-terminal",
+        "content.text-deltas",
+        "content.function-arguments",
+        "content.code-input",
+    }
+)
+"""Grammar rules that only a finished stream can keep: a prefix of a legal stream may break them."""
 
 
 @dataclass(slots=True)
-class Exchange:
-    """One request and its response.
+class ApiCall:
+    """One request and its response (one call of the server under test).
 
     Attributes:
         method: The HTTP method.
@@ -152,23 +172,31 @@ class Api:
     Args:
         base_url: The API root, e.g. ``http://127.0.0.1:8000/v1``.
         api_key: Sent as ``Authorization: Bearer KEY``.
-        timeout: Seconds to wait for each response.
-        check: Checks each exchange; by default :func:`harness.verify.check_exchange`.
+        timeout: Seconds to wait for each response, and for each event of a stream (the idle timeout);
+            a whole stream may take ``stream_factor`` times as long.
+        check: Checks each call; by default :func:`harness.verify.check_exchange`.
+        budget: The session's budget, checked before every request.
     """
+
+    stream_factor = 6
+    """How many request timeouts a whole stream may take."""
 
     def __init__(
         self,
         base_url: str,
         *,
         api_key: str,
-        timeout: float = 30.0,
+        timeout: float = 10.0,
         check: Callable[..., list[Finding]] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         if check is None:
             from harness.verify import check_exchange
 
             check = check_exchange
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.budget = budget or Budget(None)
         self._check = check
         self._client = httpx.Client(
             base_url=self.base_url,
@@ -193,7 +221,8 @@ class Api:
         body: Any = None,
         query: Mapping[str, Any] | None = None,
         form: bool = False,
-    ) -> Exchange:
+        on_event: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> ApiCall:
         """Send one request and check its response.
 
         Args:
@@ -202,6 +231,8 @@ class Api:
             body: The JSON body (or, with ``form``, the multipart fields), or ``None``.
             query: Query parameters; list values are repeated.
             form: Send ``body`` as a multipart form.
+            on_event: Called with the events read so far (``{"event", "data"}``, data unparsed) after
+                each event of a streamed response.
         """
         params: list[tuple[str, str | int | float | bool | None]] = [
             (key, item) for key, value in (query or {}).items() for item in _as_list(value)
@@ -217,31 +248,86 @@ class Api:
             request_body = encode_json(body)
             kwargs = {"content": request_body, "headers": {"Content-Type": "application/json"}}
         target = path + ("?" + str(httpx.QueryParams(params)) if params else "")
-        exchange = Exchange(method=method, path=target, body=body)
+        call = ApiCall(method=method, path=target, body=body)
+        self.budget.check()
         self.sent += 1
+        request = self._client.build_request(method, self.base_url + path, params=params or None, **kwargs)
         try:
-            response = self._client.request(method, self.base_url + path, params=params or None, **kwargs)
+            response = self._client.send(request, stream=True)
         except httpx.TransportError as error:
-            exchange.error = f"{type(error).__name__}: {error}"
-            return exchange
-        exchange.status = response.status_code
-        exchange.content = response.content
-        for name, item in response.headers.multi_items():
-            exchange.headers.setdefault(name.lower(), []).append(item)
-        if form:
-            request_body = None
-        url = str(response.request.url)
+            call.error = f"{type(error).__name__}: {error}"
+            return call
         try:
-            exchange.findings = self._check(
-                method, url, request_body, response.status_code, exchange.headers, response.content
+            call.status = response.status_code
+            for name, item in response.headers.multi_items():
+                call.headers.setdefault(name.lower(), []).append(item)
+            if call.streamed:
+                call.content, call.error = self._read_stream(response, on_event)
+            else:
+                call.content, call.error = self._read_body(response)
+        finally:
+            response.close()
+        self._judge(call, str(request.url), None if form else request_body)
+        return call
+
+    def _read_body(self, response: httpx.Response) -> tuple[bytes, str | None]:
+        try:
+            return response.read(), None
+        except httpx.TransportError as error:
+            return b"", f"{type(error).__name__}: {error}"
+
+    def _read_stream(
+        self, response: httpx.Response, on_event: Callable[[list[dict[str, Any]]], None] | None
+    ) -> tuple[bytes, str | None]:
+        """Read a stream event by event, checking the grammar as the events arrive.
+
+        Returns the bytes read and why reading stopped early, if it did: the idle timeout, the total
+        limit, or an event that broke the grammar (the rest of the stream is then left unread).
+        """
+        from harness.streams import SSEDecoder, check_stream
+
+        decoder = SSEDecoder()
+        chunks: list[bytes] = []
+        events: list[dict[str, Any]] = []
+        checked = 0
+        until = time.monotonic() + self.timeout * self.stream_factor
+        try:
+            for chunk in response.iter_bytes():
+                chunks.append(chunk)
+                for event in decoder.feed(chunk):
+                    events.append({"event": event.event, "data": event.data})
+                    if on_event is not None:
+                        on_event(events)
+                if len(events) >= 2 * checked + 4:  # checking every prefix would be quadratic
+                    checked = len(events)
+                    if _breaks_grammar(check_stream(events)):
+                        return b"".join(chunks), None
+                if time.monotonic() > until:
+                    limit = self.timeout * self.stream_factor
+                    return b"".join(chunks), f"the stream was still open after {limit:g} s"
+                self.budget.check()
+        except httpx.TimeoutException:
+            return b"".join(chunks), f"no event for {self.timeout:g} s: the stream stalled"
+        except httpx.TransportError as error:
+            return b"".join(chunks), f"{type(error).__name__}: {error}"
+        return b"".join(chunks), None
+
+    def _judge(self, call: ApiCall, url: str, request_body: bytes | None) -> None:
+        try:
+            call.findings = self._check(
+                call.method, url, request_body, call.status, call.headers, call.content
             )
         except HarnessError as error:
-            exchange.error = str(error)
-        if exchange.streamed:
+            call.error = call.error or str(error)
+        if call.streamed:
             from harness.streams import decode_sse
 
-            self.events += len(decode_sse(response.content).events)
-        return exchange
+            self.events += len(decode_sse(call.content).events)
+
+
+def _breaks_grammar(findings: list[Finding]) -> bool:
+    """Whether a stream's prefix already breaks a rule that no later event can mend."""
+    return any(finding.rule not in _COMPLETION_RULES for finding in findings)
 
 
 def _as_list(value: Any) -> list[str]:

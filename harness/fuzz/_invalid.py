@@ -253,3 +253,46 @@ def param_name(where: list[str | int]) -> str:
         else:
             text = f"{text}.{part}" if text else part
     return text
+
+
+LIMIT_RULES = frozenset(INVALID_RULES) - {"missing", "type", "enum"}
+"""The rules that are documented limits: each is also met exactly, in a valid request."""
+
+
+def met(root: Object, site: Site, gen: Generation) -> st.SearchStrategy[Any]:
+    """Valid bodies in which the limit of ``site`` (one of :data:`LIMIT_RULES`) is met exactly."""
+    force = site.steps
+    if site.rule in ("max_items", "max_properties", "key_max_length"):
+        step: Step = ("item", None) if isinstance(site.node, Array) else ("value", None)
+        force = (*force, step)
+    return value(root, gen, force=force).map(lambda body: _meet(body, site, gen))
+
+
+def _meet(body: dict[str, Any], site: Site, gen: Generation) -> Any:
+    body = copy.deepcopy(body)
+    where = locate(body, site.steps)
+    parent: Any = body
+    for key in where[:-1]:
+        parent = parent[key]
+    last, node, rule = where[-1], site.node, site.rule
+    if isinstance(node, Str):
+        size = node.max_length if rule == "max_length" and node.max_length is not None else node.min_length
+        parent[last] = "x" * size
+    elif isinstance(node, Int | Num):
+        bound = node.maximum if rule == "maximum" else node.minimum
+        parent[last] = as_text(bound) if gen.as_text else bound
+    elif isinstance(node, Array):
+        items = parent[last]
+        size = node.max_items if rule == "max_items" and node.max_items is not None else node.min_items
+        parent[last] = (items * size)[:size]
+    elif isinstance(node, Map) and rule == "max_properties" and node.max_properties is not None:
+        filler = next(iter(parent[last].values()))
+        parent[last] = {f"k{number}": copy.deepcopy(filler) for number in range(node.max_properties)}
+    elif isinstance(node, Map) and node.keys.max_length is not None:
+        pairs: dict[str, Any] = parent[last]
+        first = next(iter(pairs))
+        parent[last] = {
+            "k" * node.keys.max_length: pairs[first],
+            **{k: v for k, v in pairs.items() if k != first},
+        }
+    return body

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from harness._findings import Finding
 from harness.contracts import ContractMode, failing
-from harness.fuzz._http import Exchange
+from harness.fuzz._http import ApiCall
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -36,7 +36,7 @@ class FailingCase:
 
     source: str
     findings: list[Finding]
-    sequence: list[Exchange]
+    sequence: list[ApiCall]
     program: str = ""
 
     @property
@@ -77,6 +77,13 @@ class FuzzReport:
         failures: Each failure with its shortest reproduction.
         drift: Findings that do not fail under ``mode`` (unknown fields and events), once per place.
         mode: ``tolerant`` (violations fail) or ``strict`` (drift fails too).
+        phases: The phases that ran, in order (``stateful``, ``coverage``, ``random``).
+        coverage: Per route of the coverage phase: requests sent, and how many it has (rules broken
+            once each, limits met once each).
+        stopped: Why the session stopped before the end (``--max-time`` reached, a signal), if it did:
+            the report then holds what was found until then.
+        elapsed: Seconds the session took.
+        first_failure: Seconds from the start to the first failure found, if any.
     """
 
     base_url: str
@@ -91,6 +98,11 @@ class FuzzReport:
     drift: list[Finding] = field(default_factory=list)
     selected: list[str] | None = None
     mode: ContractMode = "tolerant"
+    phases: list[str] = field(default_factory=lambda: ["coverage", "random"])
+    coverage: dict[str, tuple[int, int]] = field(default_factory=dict)
+    stopped: str | None = None
+    elapsed: float = 0.0
+    first_failure: float | None = None
 
     @property
     def findings(self) -> list[Finding]:
@@ -105,9 +117,11 @@ class FuzzReport:
     @property
     def sources(self) -> list[str]:
         """The parts of the session, as ``harness verify`` names files."""
-        names = [f"examples {route}" for route in self.routes]
-        if self.stateful:
-            names.append("stateful")
+        names = ["stateful"] if self.stateful else []
+        if "coverage" in self.phases:
+            names += [f"coverage {route}" for route in self.routes]
+        if "random" in self.phases:
+            names += [f"examples {route}" for route in self.routes]
         extra = [case.source for case in self.failures if case.source not in names]
         return names + sorted(set(extra))
 
@@ -117,6 +131,9 @@ class FuzzReport:
         words += ["--examples", str(self.examples)]
         if self.stateful:
             words += ["--stateful", "--steps", str(self.steps)]
+        default = (["stateful"] if self.stateful else []) + ["coverage", "random"]
+        if self.phases != default:
+            words += ["--phases", ",".join(self.phases)]
         for pattern in self.selected or ():
             words += ["--routes", pattern]
         if self.mode == "strict":
@@ -147,7 +164,7 @@ def summary_line(report: FuzzReport) -> str:
     return (
         f"{_plural(len(report.routes), 'route')}{stateful}, {_plural(report.requests, 'request')}, "
         f"{_plural(report.events, 'stream event')}: {_plural(violations, 'violation')}, {drift} drift "
-        f"[{report.mode}, seed {report.seed}] — {verdict}"
+        f"[{report.mode}, seed {report.seed}{', stopped early' if report.stopped else ''}] — {verdict}"
     )
 
 
@@ -186,6 +203,19 @@ def render_text(report: FuzzReport, console: Console) -> None:
             console.print(Text(f"    {index}. {exchange.describe()}", style="dim"), soft_wrap=True)
     if report.failures:
         console.print(Text(f"\nreproduce with: {report.reproduce()}"), soft_wrap=True)
+    if report.coverage:
+        console.print(Text("\ncoverage phase:"), soft_wrap=True)
+        for route, (sent, total) in report.coverage.items():
+            console.print(Text(f"  {route}  rules covered {sent}/{total}"), soft_wrap=True)
+    if report.stopped:
+        console.print(
+            Text(
+                f"\nstopped early after {report.elapsed:.0f} s ({report.stopped}): the report holds what was "
+                "found until then",
+                style="bold yellow",
+            ),
+            soft_wrap=True,
+        )
     style = "bold red" if report.exit_code else "bold green"
     console.print(Text(summary_line(report), style=style), soft_wrap=True)
 
@@ -207,6 +237,13 @@ def to_json(report: FuzzReport) -> dict[str, Any]:
             "requests": report.requests,
             "failures": [case.to_dict() for case in report.failures],
             "reproduce": report.reproduce(),
+            "phases": report.phases,
+            "coverage": {
+                route: {"covered": sent, "rules": total} for route, (sent, total) in report.coverage.items()
+            },
+            "stopped": report.stopped,
+            "elapsed": round(report.elapsed, 3),
+            "first_failure": None if report.first_failure is None else round(report.first_failure, 3),
         }
     )
     return document
@@ -218,7 +255,32 @@ def dumps_report(report: FuzzReport, fmt: Literal["json", "junit"]) -> str:
         return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
     from harness.verify import to_junit
 
-    return to_junit(report.as_verify_report())
+    return _fuzz_suite(to_junit(report.as_verify_report()), report)
+
+
+def _fuzz_suite(xml: str, report: FuzzReport) -> str:
+    """``harness verify``'s JUnit report renamed ``harness fuzz``, with the session as properties."""
+    import xml.etree.ElementTree as ET
+
+    suite = ET.fromstring(xml)
+    suite.set("name", "harness fuzz")
+    properties = ET.Element("properties")
+    values = {
+        "seed": str(report.seed),
+        "reproduce": report.reproduce(),
+        "base_url": report.base_url,
+        "phases": ",".join(report.phases),
+        "requests": str(report.requests),
+    }
+    if report.stopped:
+        values["stopped"] = report.stopped
+    for name, value in values.items():
+        ET.SubElement(properties, "property", name=name, value=value)
+    suite.insert(0, properties)
+    for case in suite.iter("testcase"):
+        case.set("classname", "harness.fuzz")
+    ET.indent(suite)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, encoding="unicode") + "\n"
 
 
 def _one_line(text: str) -> str:

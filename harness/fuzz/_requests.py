@@ -124,6 +124,16 @@ def _body_mode(route: Route) -> Mode:
     return "form" if route.multipart else "request"
 
 
+def body_generation(route: Route, ids: Ids | None = None) -> Generation:
+    """How the bodies of ``route`` are generated (JSON or a multipart form), with ``ids``."""
+    return Generation(_body_mode(route), _ids(ids))
+
+
+def query_generation(ids: Ids | None = None) -> Generation:
+    """How query parameters are generated, with ``ids``."""
+    return Generation("query", _ids(ids))
+
+
 def valid_requests(route: str | Route, ids: Ids | None = None) -> st.SearchStrategy[GeneratedRequest]:
     """Valid requests of ``route``: see :func:`harness.strategies.requests`."""
     found = find_route(route)

@@ -14,17 +14,19 @@ separately and reports them all.
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NoReturn
 
 from harness._findings import Finding
 from harness.contracts import ContractMode, failing, match_route
-from harness.fuzz._http import Api, Exchange
-from harness.fuzz._rules import rule_kind
+from harness.fuzz._fuzz_rules import rule_kind
+from harness.fuzz._http import Api, ApiCall
 
-Expect = Literal["valid", "invalid", "gone"]
-"""What a request expects: a 2xx, a 400 naming a parameter (see :class:`Invalid`), or a 404."""
+Expect = Literal["valid", "invalid", "gone", "racing"]
+"""What a request expects: a 2xx, a 400 naming a parameter (see :class:`Invalid`), a 404, or (racing the
+server, like a cancel sent while the run streams) a 2xx or a 4xx."""
 
 
 class FuzzFailure(AssertionError):
@@ -36,7 +38,7 @@ class FuzzFailure(AssertionError):
         source: Where it happened: ``stateful`` or ``examples METHOD /template``.
     """
 
-    def __init__(self, findings: list[Finding], sequence: list[Exchange], source: str) -> None:
+    def __init__(self, findings: list[Finding], sequence: list[ApiCall], source: str) -> None:
         first = findings[0]
         super().__init__(
             f"{first.kind} {first.rule or ''} {first.object or ''}.{first.path}: {first.message}"
@@ -81,9 +83,15 @@ class Session:
         self.contracts = contracts
         self.kept: list[FuzzFailure] = []
         """Failures of contract findings a ``keep`` session did not raise."""
-        self.trace: list[Exchange] = []
+        self.trace: list[ApiCall] = []
         self.deferred: list[Finding] = []
         self.drift: dict[tuple[Any, ...], Finding] = {}
+        self.failed: list[FuzzFailure] = []
+        """Failures of a phase without Hypothesis (the coverage phase), kept as they happen."""
+        self.found: dict[tuple[Any, ...], FuzzFailure] = {}
+        """The shortest failure of each kind seen so far, shrunk or not: what a stopped session reports."""
+        self.first_found: float | None = None
+        """When the first failure was found (``time.monotonic()``)."""
         self._classes: dict[tuple[Any, ...], type[FuzzFailure]] = {}
 
     def start(self) -> None:
@@ -101,9 +109,13 @@ class Session:
         form: bool = False,
         expect: Expect = "valid",
         invalid: Invalid | None = None,
-    ) -> Exchange:
-        """Send a request, judge the answer, and raise :class:`FuzzFailure` when a finding fails."""
-        exchange = self.api.call(method, path, body=body, query=query, form=form)
+        on_event: Callable[[list[dict[str, Any]]], None] | None = None,
+    ) -> ApiCall:
+        """Send a request, judge the answer, and raise :class:`FuzzFailure` when a finding fails.
+
+        ``on_event`` is called with the events read so far after each event of a streamed answer.
+        """
+        exchange = self.api.call(method, path, body=body, query=query, form=form, on_event=on_event)
         self.trace.append(exchange)
         findings = self._judge(exchange, "invalid" if invalid is not None else expect, invalid)
         failed = failing(findings, self.mode)
@@ -144,7 +156,13 @@ class Session:
         cls = self._classes.get(key)
         if cls is None:
             cls = self._classes[key] = type("FuzzFailure", (FuzzFailure,), {})
-        return cls(findings, self.trace[:length], self.source)
+        failure = cls(findings, self.trace[:length], self.source)
+        known = self.found.get(key)
+        if known is None or len(failure.sequence) < len(known.sequence):
+            self.found[key] = failure
+        if self.first_found is None:
+            self.first_found = time.monotonic()
+        return failure
 
     def violation(
         self,
@@ -176,7 +194,7 @@ class Session:
             obj = _model_name(last, "response")
         return self._fuzz(rule, message, route, path=path, obj=obj, expected=expected, seen=seen)
 
-    def _judge(self, exchange: Exchange, expect: Expect, invalid: Invalid | None) -> list[Finding]:
+    def _judge(self, exchange: ApiCall, expect: Expect, invalid: Invalid | None) -> list[Finding]:
         route = exchange.route
         label = f"{exchange.method} {exchange.path}"
         if exchange.status == 0 or exchange.error is not None:
@@ -217,6 +235,8 @@ class Session:
                     seen=status,
                 )
             )
+        elif expect == "racing" and not 200 <= status < 500:
+            pass  # a 5xx is reported above
         elif expect == "gone" and status != 404:
             findings.append(
                 self._fuzz(
@@ -233,7 +253,7 @@ class Session:
             findings += self._rejected(exchange, invalid, route)
         return findings
 
-    def _rejected(self, exchange: Exchange, invalid: Invalid, route: str | None) -> list[Finding]:
+    def _rejected(self, exchange: ApiCall, invalid: Invalid, route: str | None) -> list[Finding]:
         status = exchange.status
         if status != 400:
             return [
@@ -307,7 +327,7 @@ def signature(finding: Finding) -> tuple[Any, ...]:
     return (finding.kind, finding.rule, finding.route, *canonical_place(finding.object or "", finding.path))
 
 
-def _about_request(finding: Finding, exchange: Exchange) -> bool:
+def _about_request(finding: Finding, exchange: ApiCall) -> bool:
     """Whether a contract finding is about the request (which an invalid request breaks on purpose)."""
     matched = match_route(exchange.method, exchange.path)
     if matched is None:
@@ -320,7 +340,7 @@ def _about_request(finding: Finding, exchange: Exchange) -> bool:
     return finding.object in names
 
 
-def _model_name(exchange: Exchange, part: Literal["request", "response"], param: str = "") -> str | None:
+def _model_name(exchange: ApiCall, part: Literal["request", "response"], param: str = "") -> str | None:
     """The contract model of an exchange's request (the body's, or the query's for a query parameter)
     or of its response."""
     matched = match_route(exchange.method, exchange.path)
@@ -336,7 +356,7 @@ def _model_name(exchange: Exchange, part: Literal["request", "response"], param:
     return body.__name__ if body is not None else None
 
 
-def _error_of(exchange: Exchange) -> str | None:
+def _error_of(exchange: ApiCall) -> str | None:
     body = exchange.json()
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         message = body["error"].get("message")

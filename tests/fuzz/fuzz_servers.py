@@ -1,5 +1,9 @@
 """Deliberately broken Assistants servers: the embedded server behind an ASGI middleware that breaks its
-answers in one way, served by uvicorn on 127.0.0.1."""
+answers in one way, served by uvicorn on 127.0.0.1.
+
+:data:`MUTATIONS` names one broken server per class of server bug the fuzzer must find (a field dropped,
+a wrong type, a wrong enum value, a lying ``has_more``, stream events out of order, invalid values
+accepted); ``bench/bench_fuzz.py`` uses them too."""
 
 from __future__ import annotations
 
@@ -20,7 +24,8 @@ Events = list[tuple[str, str]]
 
 class Breaking:
     """Answers of the requests ``when`` selects are changed: JSON bodies by ``body``, event streams by
-    ``events``; with ``accept_invalid``, a 400 becomes a 200 carrying an object made from ``fallback``."""
+    ``events``; with ``accept_invalid``, a 400 becomes a 200 carrying an object made from ``fallback``;
+    ``request`` rewrites the request body before the server sees it."""
 
     def __init__(
         self,
@@ -30,8 +35,10 @@ class Breaking:
         body: Callable[[Any, str], Any] | None = None,
         events: Callable[[Events], Events] | None = None,
         accept_invalid: bytes | None = None,
+        request: Callable[[bytes], bytes] | None = None,
     ) -> None:
         self.app = app
+        self.rewrite = request
         self.when = when
         self.body = body
         self.events = events
@@ -47,6 +54,8 @@ class Breaking:
             message = await receive()
             request += message.get("body", b"")
             more = message.get("more_body", False)
+        if self.rewrite is not None:
+            request = self.rewrite(request)
         start, content = await self._call(scope, request)
         if start["status"] == 400 and self.fallback is not None:
             start, content = await self._call(scope, self.fallback)
@@ -121,3 +130,92 @@ def serve(app: ASGIApp) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+# -- one server per class of bug ----------------------------------------------------------------------
+
+
+def _is_assistant(method: str, path: str) -> bool:
+    return path.startswith("/v1/assistants")
+
+
+def _is_run(method: str, path: str) -> bool:
+    return "/runs" in path
+
+
+def _drop_created_at(body: Any, query: str) -> Any:
+    if isinstance(body, dict):
+        body.pop("created_at", None)
+    return body
+
+
+def _created_at_as_text(body: Any, query: str) -> Any:
+    return {**body, "created_at": "yesterday"} if body.get("object") == "assistant" else body
+
+
+def _status_done(body: Any, query: str) -> Any:
+    """A run's ``completed`` status spelled ``done`` (in lists too)."""
+    if body.get("object") == "list":
+        return {**body, "data": [_status_done(item, query) for item in body.get("data", [])]}
+    if body.get("object") == "thread.run" and body.get("status") == "completed":
+        return {**body, "status": "done"}
+    return body
+
+
+def _stream_status_done(events: Events) -> Events:
+    changed = []
+    for name, data in events:
+        if name == "thread.run.completed":
+            data = json.dumps({**json.loads(data), "status": "done"})
+        changed.append((name, data))
+    return changed
+
+
+def _has_more_always(body: Any, query: str) -> Any:
+    return {**body, "has_more": True} if body.get("object") == "list" else body
+
+
+def _message_before_run(events: Events) -> Events:
+    """``thread.message.created`` moved before ``thread.run.in_progress``."""
+    names = [name for name, _ in events]
+    if "thread.message.created" not in names or "thread.run.in_progress" not in names:
+        return events
+    message = events.pop(names.index("thread.message.created"))
+    events.insert(names.index("thread.run.in_progress"), message)
+    return events
+
+
+def _long_names_cut(request: bytes) -> bytes:
+    """A name over the documented 256 characters is cut to 256 instead of refused."""
+    try:
+        body = json.loads(request)
+    except ValueError:
+        return request
+    if isinstance(body, dict) and isinstance(body.get("name"), str) and len(body["name"]) > 256:
+        body["name"] = body["name"][:256]
+        return json.dumps(body).encode()
+    return request
+
+
+MUTATIONS: dict[str, dict[str, Any]] = {
+    "field dropped": {"when": _is_assistant, "body": _drop_created_at},
+    "wrong type": {"when": _is_assistant, "body": _created_at_as_text},
+    "run status enum": {"when": _is_run, "body": _status_done, "events": _stream_status_done},
+    "lying has_more": {"when": _is_assistant, "body": _has_more_always},
+    "events out of order": {"when": _is_run, "events": _message_before_run},
+    "invalid accepted": {
+        "when": lambda method, path: method == "POST" and path == "/v1/assistants",
+        "request": _long_names_cut,
+    },
+}
+"""Keyword arguments of :func:`broken_app` for each broken server."""
+
+FOUND_AS: dict[str, dict[str, Any]] = {
+    "field dropped": {"kind": "missing", "path": "created_at"},
+    "wrong type": {"kind": "type", "path": "created_at"},
+    "run status enum": {"kind": "enum", "path": "status"},
+    "lying has_more": {"rule": "list.has-more"},
+    "events out of order": {"kind": "grammar"},
+    "invalid accepted": {"rule": "request.invalid-rejected", "path": "name"},
+}
+"""What the finding of each broken server looks like (attributes of :class:`harness.Finding`)."""

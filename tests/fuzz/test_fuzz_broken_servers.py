@@ -14,9 +14,13 @@ from harness import Finding
 from harness.fuzz import FuzzReport, run_fuzz
 
 
-def _fuzz(app: Any, routes: list[str], *, stateful: bool = False) -> FuzzReport:
+def _fuzz(
+    app: Any, routes: list[str], *, stateful: bool = False, phases: list[str] | None = None
+) -> FuzzReport:
     with serve(app) as url:
-        return run_fuzz(url, routes=routes, examples=8, seed=1, stateful=stateful, steps=8)
+        return run_fuzz(
+            url, routes=routes, examples=8, seed=1, stateful=stateful, steps=8, phases=phases, max_time=60
+        )
 
 
 def _named(report: FuzzReport, **expected: Any) -> list[Finding]:
@@ -42,7 +46,7 @@ def test_a_dropped_required_field_is_found_and_shrunk_to_one_request() -> None:
         body.pop("created_at", None)
         return body
 
-    report = _fuzz(broken_app(when=_is_assistant, body=drop), ["POST /assistants"])
+    report = _fuzz(broken_app(when=_is_assistant, body=drop), ["POST /assistants"], phases=["random"])
     found = _named(report, kind="missing", object="Assistant", path="created_at")
     assert found and report.exit_code == 1
     case = next(case for case in report.failures if case.findings[0] in found)

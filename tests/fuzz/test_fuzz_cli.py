@@ -49,6 +49,9 @@ def test_an_unreachable_server_is_a_usage_error(capsys: pytest.CaptureFixture[st
     [
         (["--routes", "POST /nowhere"], "matches no route"),
         (["--examples", "0"], "at least 1"),
+        (["--workers", "0"], "at least 1"),
+        (["--phases", "coverage,everything"], "unknown phases ['everything']"),
+        (["--max-time", "0"], "must be positive"),
         (["--output", "/no/such/folder/report.json"], "does not exist"),
     ],
 )
@@ -72,8 +75,17 @@ def test_json_report_of_a_clean_session(capsys: pytest.CaptureFixture[str]) -> N
     assert report["exit_code"] == 0 and report["failures"] == [] and report["seed"] == 3
     assert report["base_url"] == "embedded"
     assert report["routes"] == ["POST /threads", "GET /threads/{thread_id}/messages"]
-    assert report["sources"] == ["examples POST /threads", "examples GET /threads/{thread_id}/messages"]
-    assert report["files"] == 2
+    assert report["sources"] == [
+        "coverage POST /threads",
+        "coverage GET /threads/{thread_id}/messages",
+        "examples POST /threads",
+        "examples GET /threads/{thread_id}/messages",
+    ]
+    assert report["files"] == 4
+    assert report["phases"] == ["coverage", "random"] and report["stopped"] is None
+    for route in report["routes"]:
+        covered = report["coverage"][route]
+        assert covered["covered"] == covered["rules"] > 0
     assert report["interactions"] == report["requests"] > 10
     assert all(finding["severity"] == "drift" for finding in report["findings"])
 
@@ -103,7 +115,11 @@ def test_junit_report_of_findings(tmp_path: Path) -> None:
         arguments = ["--base-url", url, "--routes", "assistants.create", "--examples", "5", "--seed", "9"]
         assert main(["fuzz", *arguments, "--format", "junit", "--output", str(output)]) == 1
     suite = ET.parse(output).getroot()
-    assert suite.get("failures") == "2"  # the examples, and making the route's fixtures (setup)
+    assert suite.get("name") == "harness fuzz"
+    properties = {item.get("name"): item.get("value") for item in suite.iterfind("properties/property")}
+    assert properties["seed"] == "9"
+    assert properties["reproduce"].startswith(f"harness fuzz --base-url {url} --seed 9 --examples 5")
+    assert suite.get("failures") == "3"  # the coverage and random phases, and making the fixtures (setup)
     case = suite.find("testcase[@name='examples POST /assistants']")
     assert case is not None
     failure = case.find("failure")

@@ -36,7 +36,7 @@ def test_each_route_keeps_every_rule(route: Route) -> None:
 
 def test_the_stateful_check_finds_nothing_to_report() -> None:
     with serve_in_thread() as server:
-        report = run_fuzz(server.base_url, examples=15, steps=20, seed=0, stateful=True, shrink=False)
+        report = run_fuzz(server.base_url, examples=15, steps=20, seed=0, phases=["stateful"], shrink=False)
     assert _failures(report, "stateful") == []  # the examples phase of every route is tested above
     assert report.requests > 200
     assert report.events > 0  # streamed runs were checked too

@@ -67,5 +67,6 @@ def test_every_fuzz_rule_is_explained() -> None:
         "list.limit",
         "list.cursors",
         "run.lifecycle",
+        "run.terminal",
     }
     assert all(text.endswith(".") for text in harness.fuzz.FUZZ_RULES.values())

@@ -60,6 +60,11 @@ _RULES: dict[str, tuple[Kind, str]] = {
         "A run is created queued and its status moves along the lifecycle: queued -> in_progress -> "
         "requires_action | cancelling | a terminal status; tool outputs resume it at queued.",
     ),
+    "run.terminal": (
+        "invariant",
+        "A run polled long enough (a bounded number of polls and seconds) reaches a terminal status or "
+        "requires_action.",
+    ),
 }
 
 FUZZ_RULES: Mapping[str, str] = MappingProxyType({rule: text for rule, (_, text) in _RULES.items()})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,3 +94,17 @@ def run_objects(content: bytes) -> list[dict[str, Any]]:
         ):
             runs.append(data)
     return runs
+
+
+def first_run(events: list[dict[str, Any]]) -> str | None:
+    """The id of the run a stream is about, once one of its ``thread.run.*`` events has arrived."""
+    for event in events:
+        name = event.get("event") or ""
+        if name.startswith("thread.run.") and not name.startswith("thread.run.step."):
+            try:
+                data = json.loads(event.get("data") or "")
+            except ValueError:
+                return None
+            run = data.get("id") if isinstance(data, dict) else None
+            return run if isinstance(run, str) else None
+    return None
