@@ -178,7 +178,8 @@ def _cassettes(paths: Sequence[Path]) -> Iterator[tuple[Path, bool]]:
                 relative = found.relative_to(path)
                 if any(part.startswith(".") for part in relative.parts):
                     continue
-                if found.is_file() and found.suffix.lower() in CASSETTE_SUFFIXES:
+                failed = found.stem.lower().endswith(".failed")  # a failed recording, kept for inspection
+                if found.is_file() and found.suffix.lower() in CASSETTE_SUFFIXES and not failed:
                     yield found, False
         else:
             yield path, True
