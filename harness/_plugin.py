@@ -61,8 +61,7 @@ _OPTIONS: tuple[tuple[str, str, str, str], ...] = (
         "--record-timeout",
         "record_timeout",
         "60",
-        "Seconds a request being recorded may wait for a byte from the server before it fails "
-        "(default 60).",
+        "Seconds a request being recorded may wait for a byte from the server before it fails (default 60).",
     ),
 )
 
