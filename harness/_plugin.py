@@ -268,7 +268,7 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     finally:
         recorder.__exit__(None, None, None)
         for note in recorder.notes:
-            item.add_report_section("call", "harness", note)
+            item.add_report_section("teardown", "harness", note)
         try:
             written = recorder.save(passed=item.stash.get(_PASSED, False))
         except HarnessError as error:

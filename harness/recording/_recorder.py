@@ -59,7 +59,18 @@ _ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*[_-][A-Za-z0-9_-]{6,}$")
 """What an API object id looks like (``asst_…``, ``thread_…``, ``file-…``)."""
 
 _LIBRARY_PACKAGES = frozenset(
-    {"openai", "httpx", "httpx2", "httpcore", "httpcore2", "anyio", "h11", "sniffio", "asyncio"}
+    {
+        "openai",
+        "httpx",
+        "httpx2",
+        "httpcore",
+        "httpcore2",
+        "anyio",
+        "h11",
+        "sniffio",
+        "asyncio",
+        "typing_extensions",
+    }
 )
 """Packages whose frames are hidden from a failing test's traceback when the harness explains it."""
 _HIDDEN_HARNESS_MODULES = ("harness.recording", "harness._plugin")
