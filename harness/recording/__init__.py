@@ -17,18 +17,21 @@ from harness.recording._config import (
     RedactionRules,
     UnusedPolicy,
 )
-from harness.recording._recorder import Checker, Recorder
+from harness.recording._locks import CassetteLockedError
+from harness.recording._recorder import Checker, Recorder, RecordTimeoutError
 from harness.recording._redaction import Redactor
 
 __all__ = [
     "Cassette",
     "CassetteError",
+    "CassetteLockedError",
     "CassetteNotFoundError",
     "Checker",
     "ContractsMode",
     "CorruptCassetteError",
     "Interaction",
     "RecordMode",
+    "RecordTimeoutError",
     "Recorder",
     "RecorderConfig",
     "RedactionRules",

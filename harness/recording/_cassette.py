@@ -272,9 +272,15 @@ class Cassette:
 
     def not_found(self, key: RequestKey) -> CassetteNotFoundError:
         """The error for a request sent in replay when the cassette file does not exist."""
+        failed = failed_path(self.path)
+        kept = (
+            f" The last recording failed and is kept, never replayed, in {failed}."
+            if failed.is_file()
+            else ""
+        )
         return CassetteNotFoundError(
             f"cassette {self.path} does not exist, and record mode {self.record_mode!r} only replays; "
-            f"the test sent {key.describe()}. No network call was made.\n"
+            f"the test sent {key.describe()}. No network call was made.{kept}\n"
             f"Record the cassette with: {self.rerecord_hint}"
         )
 

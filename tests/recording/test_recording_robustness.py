@@ -21,6 +21,7 @@ import yaml
 
 from harness.recording import (
     CassetteError,
+    CassetteNotFoundError,
     CorruptCassetteError,
     Recorder,
     RecorderConfig,
@@ -140,6 +141,11 @@ def test_a_failed_first_recording_goes_beside_the_cassette_and_once_records_agai
     assert rec.save(passed=False) == tmp_path / "c.failed.yaml"
     assert not path.exists()
     assert "asst_half" in (tmp_path / "c.failed.yaml").read_text()
+    with recorder(path, "none") as replay, pytest.raises((CassetteNotFoundError, openai.APIConnectionError)):
+        sdk("http://127.0.0.1:9/v1", max_retries=0).beta.assistants.retrieve("asst_half")
+    assert f"The last recording failed and is kept, never replayed, in {tmp_path / 'c.failed.yaml'}" in str(
+        replay.errors[0]
+    )
     with StubAPI() as stub, recorder(path) as again:
         assert not again.cassette.replay_only  # type: ignore[union-attr]
         sdk(stub.base_url, max_retries=0).beta.assistants.retrieve("asst_whole")
