@@ -276,12 +276,13 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         if problem is not None:
             pytest.fail(problem, pytrace=False)
         if written is not None and written != cassette.path:
-            kept = f"{cassette.path} was kept" if cassette.existed else f"{cassette.path} was not written"
+            kept = (
+                f"{cassette.path} was kept"
+                if cassette.existed
+                else f"{cassette.path} was not written (the next --record-mode=once run records again)"
+            )
             item.add_report_section(
-                "teardown",
-                "harness",
-                f"the test failed, so {kept}; the new recording is in {written} "
-                "(the next --record-mode=once run records again)",
+                "teardown", "harness", f"the test failed, so {kept}; the new recording is in {written}"
             )
 
 

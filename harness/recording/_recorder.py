@@ -311,8 +311,11 @@ class Recorder:
         A harness error (raised by the transport patch, perhaps wrapped by the SDK as a connection error)
         comes back with the frames of the SDK, httpx and the harness removed from its traceback, so
         that the test's own line and the harness's message are what the report shows. Any other error
-        is kept, with the :attr:`hints` added to it as notes.
+        is kept, with the :attr:`hints` added to it as notes; so is anything that is not an
+        ``Exception`` (an interrupt, pytest's skip).
         """
+        if not isinstance(error, Exception):
+            return None  # KeyboardInterrupt, SystemExit, pytest's skip and fail: never replaced
         found: BaseException | None = error if isinstance(error, CassetteError) else None
         if found is None and self.errors:
             found = self.errors[0]

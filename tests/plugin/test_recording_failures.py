@@ -67,7 +67,10 @@ def test_a_failed_first_recording_is_not_saved_as_the_cassette_and_once_records_
     result.assert_outcomes(failed=1)
     assert not cassette.exists() and "asst_1" in failed.read_text()
     result.stdout.fnmatch_lines(
-        ["*test_calls.yaml was not written; the new recording is in *test_calls.failed.yaml*"]
+        [
+            "*test_calls.yaml was not written (the next --record-mode=once run records again); "
+            "the new recording is in *test_calls.failed.yaml*"
+        ]
     )
     monkeypatch.delenv("BREAK")
     run_pytest(pytester, "--record-mode=once").assert_outcomes(passed=1)
