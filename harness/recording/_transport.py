@@ -170,11 +170,12 @@ def stream_classes(module: ModuleType) -> tuple[type[Any], type[Any], type[Any]]
     return ReplayStream, SyncTee, AsyncTee
 
 
-def _recorded_error(module: ModuleType, interaction: Interaction, where: str) -> BaseException | None:
+def _recorded_error(module: ModuleType, interaction: Interaction, exchange: Exchange) -> BaseException | None:
     """The transport error that cut a recorded response, rebuilt from its ``harness: error`` note."""
     error = interaction.meta.get("error")
     if not isinstance(error, dict):
         return None
+    where = exchange.locate(interaction)
     kind = getattr(module, str(error.get("type")), None)
     if not (isinstance(kind, type) and issubclass(kind, module.TransportError)):
         kind = module.TransportError
@@ -182,7 +183,7 @@ def _recorded_error(module: ModuleType, interaction: Interaction, where: str) ->
     return kind(f"{message} (replayed: {where} ends with this {error.get('type')})")  # type: ignore[no-any-return]
 
 
-def _replayed(module: ModuleType, interaction: Interaction, where: str) -> Any:
+def _replayed(module: ModuleType, interaction: Interaction, exchange: Exchange) -> Any:
     response = interaction.response or {}
     status = response.get("status") or {}
     # Bytes, so that a header with non-ASCII text (``filename="résumé.txt"``) replays as it recorded.
@@ -196,7 +197,7 @@ def _replayed(module: ModuleType, interaction: Interaction, where: str) -> Any:
     return module.Response(
         int(status.get("code", 200)),
         headers=headers,
-        stream=replay_stream(response_chunks(interaction), _recorded_error(module, interaction, where)),
+        stream=replay_stream(response_chunks(interaction), _recorded_error(module, interaction, exchange)),
         extensions={"reason_phrase": reason.encode("ascii", errors="replace")} if reason else {},
     )
 
@@ -251,7 +252,7 @@ def _sync_handler(exchange: Exchange, module: ModuleType, tees: list[Any]) -> Ca
         interaction = exchange.lookup(stored)
         if interaction is not None:
             exchange.served(interaction)
-            return _replayed(module, interaction, exchange.locate(interaction))
+            return _replayed(module, interaction, exchange)
         finish = exchange.begin(stored)
         _cap_timeouts(request, exchange.record_timeout)
         try:
@@ -280,7 +281,7 @@ def _async_handler(exchange: Exchange, module: ModuleType, tees: list[Any]) -> C
         interaction = exchange.lookup(stored)
         if interaction is not None:
             exchange.served(interaction)
-            return _replayed(module, interaction, exchange.locate(interaction))
+            return _replayed(module, interaction, exchange)
         finish = exchange.begin(stored)
         _cap_timeouts(request, exchange.record_timeout)
         try:
