@@ -69,6 +69,12 @@ _OPTIONS: tuple[tuple[str, str, str, str], ...] = (
         "Check traffic against the contracts: off, tolerant (violations fail, default) or strict "
         "(drift fails too).",
     ),
+    (
+        "--record-timeout",
+        "record_timeout",
+        "60",
+        "Seconds a request being recorded may wait for a byte from the server before it fails (default 60).",
+    ),
 )
 
 
@@ -136,17 +142,23 @@ def pytest_configure(config: pytest.Config) -> None:
     """Register the marker, validate options eagerly and register the session state."""
     config.addinivalue_line(
         "markers",
-        "cassette(path=None, *, record_mode=None, unused=None, contracts=None): record/replay this "
-        "test's HTTP traffic in a cassette (default: <cassette_dir>/<test file, relative to the "
-        "rootdir, without .py>/<Class>.<test name>.yaml).",
+        "cassette(path=None, *, record_mode=None, unused=None, contracts=None, record_timeout=None): "
+        "record/replay this test's HTTP traffic in a cassette (default: <cassette_dir>/<test file, "
+        "relative to the rootdir, without .py>/<Class>.<test name>.yaml).",
     )
     _place_key(config)
-    from harness.recording._config import parse_contracts_mode, parse_record_mode, parse_unused_policy
+    from harness.recording._config import (
+        parse_contracts_mode,
+        parse_record_mode,
+        parse_record_timeout,
+        parse_unused_policy,
+    )
 
     try:
         parse_record_mode(_setting(config, "record_mode"), "--record-mode")
         parse_unused_policy(_setting(config, "cassette_unused"), "--cassette-unused")
         parse_contracts_mode(_setting(config, "contracts"), "--contracts")
+        parse_record_timeout(_setting(config, "record_timeout"), "--record-timeout")
     except HarnessError as error:
         raise pytest.UsageError(str(error)) from None
     config.addinivalue_line("filterwarnings", SDK_DEPRECATION_FILTER)
@@ -177,6 +189,15 @@ class HarnessSession:
         self._server_context: Any = None
         self._baseline: Baseline | None = None
         self.drift: dict[tuple[str, str, str, str], _DriftGroup] = {}
+        self._cassette_locks: Any = None
+
+    def cassette_locks(self) -> Any:
+        """The recording locks of this session, held until it ends (see ``harness.recording._locks``)."""
+        if self._cassette_locks is None:
+            from harness.recording._locks import CassetteLocks
+
+            self._cassette_locks = CassetteLocks()
+        return self._cassette_locks
 
     # -- the recording target ------------------------------------------------------------------
 
@@ -238,7 +259,10 @@ class HarnessSession:
             return "built-in"
 
     def pytest_unconfigure(self) -> None:
-        """Stop the embedded server, if one was started, and take back the placeholder key."""
+        """Stop the embedded server, if one was started, release the recording locks and take back the
+        placeholder key."""
+        if self._cassette_locks is not None:
+            self._cassette_locks.release_all()
         if self._server_context is not None:
             self._server_context.__exit__(None, None, None)
             self._server_context = None
@@ -336,16 +360,21 @@ def _cassette_path(item: pytest.Item, marker: pytest.Mark | None) -> Path:
 def resolve_config(item: pytest.Item) -> RecorderConfig:
     """The recorder configuration of ``item``: command line > marker > ini > default."""
     from harness.recording import RecorderConfig, RedactionRules
-    from harness.recording._config import parse_contracts_mode, parse_record_mode, parse_unused_policy
+    from harness.recording._config import (
+        parse_contracts_mode,
+        parse_record_mode,
+        parse_record_timeout,
+        parse_unused_policy,
+    )
 
     config = item.config
     marker = item.get_closest_marker("cassette")
     marker_kwargs = dict(marker.kwargs) if marker else {}
-    unknown = set(marker_kwargs) - {"path", "record_mode", "unused", "contracts"}
+    unknown = set(marker_kwargs) - {"path", "record_mode", "unused", "contracts", "record_timeout"}
     if unknown:
         raise HarnessError(
             f"@pytest.mark.cassette got unknown keyword(s) {sorted(unknown)}; "
-            "accepted: path, record_mode, unused, contracts"
+            "accepted: path, record_mode, unused, contracts, record_timeout"
         )
 
     def pick(name: str, marker_name: str) -> str:
@@ -368,6 +397,8 @@ def resolve_config(item: pytest.Item) -> RecorderConfig:
             json_paths=tuple(config.getini("cassette_redact_json_paths")),
         ),
         rerecord_hint=f"pytest '{item.nodeid}' --record-mode={'rewrite' if path.exists() else 'once'}",
+        record_timeout=parse_record_timeout(pick("record_timeout", "record_timeout"), "record_timeout"),
+        owner=item.nodeid,
     )
 
 
@@ -401,7 +432,7 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
                 from harness.recording._target import route_default_api
 
                 stack.enter_context(route_default_api(lambda: session.embedded_server_for(item.nodeid)))
-            recorder = Recorder(config, check=_checker())
+            recorder = Recorder(config, check=_checker(), locks=session.cassette_locks())
             recorder.__enter__()
         except HarnessError as error:
             problem = str(error)
@@ -419,13 +450,26 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
                 yield cassette
         finally:
             recorder.__exit__(None, None, None)
-            written = recorder.save(passed=item.stash.get(_PASSED, False))
-            if written is not None and written != cassette.path:
-                item.add_report_section(
-                    "teardown",
-                    "harness",
-                    f"the test failed, so {cassette.path} was kept; the new recording is in {written}",
-                )
+            _report_saved(item, recorder, cassette)
+
+
+def _report_saved(item: pytest.Item, recorder: Recorder, cassette: Cassette) -> None:
+    """Save the cassette (under its name only if the test passed) and say where a failed recording went."""
+    for note in recorder.notes:
+        item.add_report_section("teardown", "harness", note)
+    try:
+        written = recorder.save(passed=item.stash.get(_PASSED, False))
+    except HarnessError as error:
+        pytest.fail(str(error), pytrace=False)
+    if written is not None and written != cassette.path:
+        kept = (
+            f"{cassette.path} was kept"
+            if cassette.existed
+            else f"{cassette.path} was not written (the next --record-mode=once run records again)"
+        )
+        item.add_report_section(
+            "teardown", "harness", f"the test failed, so {kept}; the new recording is in {written}"
+        )
 
 
 def _checker() -> Any:
@@ -520,18 +564,20 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Turn what the recorder saw into the test's outcome: unmatched requests, contract findings
     (violations, and drift the baseline lacks), unused interactions."""
+    __tracebackhide__ = True
     try:
         yield
     except BaseException as error:
         recorder = item.stash.get(_RECORDER, None)
-        if recorder is not None and recorder.errors and not isinstance(error, type(recorder.errors[0])):
-            raise recorder.errors[0] from error
+        explained = recorder.explain(error) if recorder is not None else None
+        if explained is not None:
+            raise explained from None  # the harness's message, without the SDK's and httpx's frames
         raise
     recorder = item.stash.get(_RECORDER, None)
     if recorder is None:
         return
     if recorder.errors:
-        raise recorder.errors[0]
+        raise recorder.errors[0].with_traceback(None) from None
     baseline = _session(item.config).baseline()
     failing = failing_findings(recorder.findings, recorder.config.contracts, baseline)
     if failing:

@@ -441,12 +441,12 @@ def vcr(
         recorder.__enter__()
     except HarnessError as error:
         pytest.fail(str(error), pytrace=False)
-    from harness._plugin import _PASSED, _RECORDER
+    from harness._plugin import _PLACEHOLDER_KEY, _RECORDER, _report_saved
 
     cassette = recorder.cassette
     assert cassette is not None
-    if cassette.replay_only and not os.environ.get("OPENAI_API_KEY"):
-        monkeypatch.setenv("OPENAI_API_KEY", "harness-replay-key")
+    if not os.environ.get("OPENAI_API_KEY"):
+        monkeypatch.setenv("OPENAI_API_KEY", _PLACEHOLDER_KEY)
     item.stash[_RECORDER] = recorder
     try:
         with replay_guard(
@@ -455,21 +455,20 @@ def vcr(
             yield VcrCassette(cassette)
     finally:
         recorder.__exit__(None, None, None)
-        written = recorder.save(passed=item.stash.get(_PASSED, False))
-        if written is not None and written != cassette.path:
-            item.add_report_section(
-                "teardown",
-                "harness",
-                f"the test failed, so {cassette.path} was kept; the new recording is in {written}",
-            )
+        _report_saved(item, recorder, cassette)
 
 
 def _recorder(
     request: pytest.FixtureRequest, markers: list[pytest.Mark], merged: dict[str, Any]
 ) -> VcrRecorder:
-    from harness._plugin import _checker
+    from harness._plugin import _checker, _session
     from harness.recording import RecorderConfig, RedactionRules
-    from harness.recording._config import parse_contracts_mode, parse_record_mode, parse_unused_policy
+    from harness.recording._config import (
+        parse_contracts_mode,
+        parse_record_mode,
+        parse_record_timeout,
+        parse_unused_policy,
+    )
     from harness.recording._vcr_config import VcrRecorder, parse_vcr_config
 
     item = request.node
@@ -500,9 +499,14 @@ def _recorder(
             rerecord_hint=f"pytest '{item.nodeid}' --record-mode={'rewrite' if path.exists() else 'once'}",
             match_on=settings.match_on,
             extra_paths=extra,
+            record_timeout=parse_record_timeout(
+                str(_option(config, "record_timeout") or config.getini("record_timeout")), "record_timeout"
+            ),
+            owner=item.nodeid,
         ),
         settings,
         check=_checker(),
+        locks=_session(config).cassette_locks(),
     )
 
 

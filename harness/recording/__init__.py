@@ -25,18 +25,21 @@ if TYPE_CHECKING:
         RedactionRules,
         UnusedPolicy,
     )
-    from harness.recording._recorder import Checker, Recorder
+    from harness.recording._locks import CassetteLockedError
+    from harness.recording._recorder import Checker, Recorder, RecordTimeoutError
     from harness.recording._redaction import Redactor
 
 __all__ = [
     "Cassette",
     "CassetteError",
+    "CassetteLockedError",
     "CassetteNotFoundError",
     "Checker",
     "ContractsMode",
     "CorruptCassetteError",
     "Interaction",
     "RecordMode",
+    "RecordTimeoutError",
     "Recorder",
     "RecorderConfig",
     "RedactionRules",
@@ -61,7 +64,8 @@ _HOMES = {
         "RedactionRules",
         "UnusedPolicy",
     ),
-    "harness.recording._recorder": ("Checker", "Recorder"),
+    "harness.recording._locks": ("CassetteLockedError",),
+    "harness.recording._recorder": ("Checker", "Recorder", "RecordTimeoutError"),
     "harness.recording._redaction": ("Redactor",),
 }
 _LAZY = {name: module for module, names in _HOMES.items() for name in names}

@@ -7,14 +7,20 @@ behaviour around it:
 - repeated identical requests (polls) replay in recorded order, and once they are used up the last
   one repeats, so a poll loop ends in the recorded terminal state;
 - every interaction is scrubbed before it is stored;
-- writes are atomic (a temporary file in the same folder, then a rename), a corrupt file is reported
-  with its path and never overwritten.
+- every interaction read from a file is checked for the shape replay needs, so a hand-edited or
+  damaged cassette fails with its path, the interaction's index, and what was expected and seen;
+- writes are atomic (a temporary file in the same folder, then a rename) and keep the file's mode, a
+  corrupt file is reported with its path and never overwritten;
+- a recording the test did not pass goes to ``<name>.failed.<ext>`` (:func:`failed_path`), which no
+  lookup and no folder walk treats as a cassette.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import tempfile
+import secrets
+import stat
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -41,11 +47,35 @@ class CassetteError(HarnessError):
 
 
 class CassetteNotFoundError(CassetteError):
-    """Replay was asked of a cassette file that does not exist."""
+    """A test sent a request in replay, and its cassette file does not exist."""
 
 
 class CorruptCassetteError(CassetteError):
-    """A cassette file exists but cannot be parsed; it is left untouched."""
+    """A cassette file exists but cannot be parsed or replayed; it is left untouched.
+
+    Attributes:
+        cassette: The file.
+        interaction: The index of the interaction at fault, when one is.
+    """
+
+    def __init__(self, message: str, *, cassette: Path | None = None, interaction: int | None = None) -> None:
+        super().__init__(message)
+        self.cassette = cassette
+        self.interaction = interaction
+
+
+FAILED_MARK = ".failed"
+"""What :func:`failed_path` inserts before the extension of a cassette whose test failed."""
+
+
+def failed_path(path: Path) -> Path:
+    """Where the recording of a test that did not pass is kept: ``c.yaml`` → ``c.failed.yaml``."""
+    return path.with_name(f"{path.stem}{FAILED_MARK}{path.suffix}")
+
+
+def is_failed_recording(path: Path) -> bool:
+    """True for ``<name>.failed.<ext>`` files, which are kept for inspection and never replayed."""
+    return path.stem.lower().endswith(FAILED_MARK)
 
 
 class UnmatchedRequestError(CassetteError):
@@ -151,21 +181,31 @@ class Cassette:
         self.redactor = redactor or Redactor()
         self.rerecord_hint = rerecord_hint or "pytest --record-mode=once"
         self.interactions: list[Interaction] = []
+        if is_failed_recording(self.path):
+            raise CassetteError(
+                f"{self.path} is the recording of a test that failed, kept for inspection; it is never "
+                f"replayed or recorded into. Name the cassette without '{FAILED_MARK}' (rename the file "
+                f"if its content is right), or record it again with: {self.rerecord_hint}"
+            )
+        if self.path.exists() and not self.path.is_file():
+            raise CorruptCassetteError(
+                f"cassette {self.path} is a directory (or another non-file), expected a cassette file "
+                f"(.yaml or .json). Point the cassette elsewhere, or remove it and record with: "
+                f"{self.rerecord_hint}",
+                cassette=self.path,
+            )
         self.existed = self.path.is_file()
         self._index: dict[RequestKey, list[Interaction]] = defaultdict(list)
         self._cursor: dict[RequestKey, int] = defaultdict(int)
-        self._dirty = False
+        # A cassette being recorded is written even when the test sends nothing (``interactions: []``),
+        # so that the next replay finds it; ``rewrite`` empties an existing one.
+        self._dirty = record_mode == "rewrite" or (not self.existed and record_mode != "none")
         if self.existed and record_mode != "rewrite":
             self._load()
         for extra in self.extra_paths if record_mode != "rewrite" else ():
             before = len(self.interactions)
             self._load(extra)
             self._read_only.update(id(item) for item in self.interactions[before:])
-        if not self.existed and record_mode == "none" and not self.extra_paths:
-            raise CassetteNotFoundError(
-                f"cassette {self.path} does not exist, and record mode 'none' only replays.\n"
-                f"Record it with: {self.rerecord_hint}"
-            )
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -174,24 +214,31 @@ class Cassette:
         try:
             text = path.read_text(encoding="utf-8")
             document = load_document(text, serializer_for(path))
-            for number, item in enumerate(document["interactions"]):
-                self._add_loaded(item, number)
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError) as error:
-            raise CorruptCassetteError(
-                f"cassette {path} cannot be read: {type(error).__name__}: {error}\n"
-                f"The file was left as it is. Fix it, or delete it and record again with: "
-                f"{self.rerecord_hint}"
-            ) from error
+            raise self._corrupt(path, f"cannot be read: {type(error).__name__}: {error}") from error
         except Exception as error:  # yaml.YAMLError and friends, which share no base with the above
-            raise CorruptCassetteError(
-                f"cassette {path} cannot be parsed: {error}\n"
-                f"The file was left as it is. Fix it, or delete it and record again with: "
-                f"{self.rerecord_hint}"
-            ) from error
+            raise self._corrupt(path, f"cannot be parsed: {error}") from error
+        for number, item in enumerate(document["interactions"]):
+            problem = interaction_problem(item)
+            if problem is not None:
+                raise self._corrupt(path, problem, number)
+            try:
+                self._add_loaded(item)
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise self._corrupt(
+                    path, f"cannot be used: {type(error).__name__}: {error}", number
+                ) from error
 
-    def _add_loaded(self, item: Any, number: int) -> None:
-        if not isinstance(item, dict) or "request" not in item or "response" not in item:
-            raise ValueError(f"interaction {number} has no 'request' and 'response'")
+    def _corrupt(self, path: Path, problem: str, number: int | None = None) -> CorruptCassetteError:
+        where = f"cassette {path}" if number is None else f"cassette {path}, interaction #{number}:"
+        return CorruptCassetteError(
+            f"{where} {problem}\n"
+            f"The file was left as it is. Fix it, or delete it and record again with: {self.rerecord_hint}",
+            cassette=path,
+            interaction=number,
+        )
+
+    def _add_loaded(self, item: dict[str, Any]) -> None:
         request = self.redactor.request(_plain(item["request"]))
         response = self.redactor.response(_plain(item["response"]))
         meta = item.get("harness") if isinstance(item.get("harness"), dict) else {}
@@ -234,6 +281,20 @@ class Cassette:
             return None
         chosen.plays += 1
         return chosen
+
+    def not_found(self, key: RequestKey) -> CassetteNotFoundError:
+        """The error for a request sent in replay when the cassette file does not exist."""
+        failed = failed_path(self.path)
+        kept = (
+            f" The last recording failed and is kept, never replayed, in {failed}."
+            if failed.is_file()
+            else ""
+        )
+        return CassetteNotFoundError(
+            f"cassette {self.path} does not exist, and record mode {self.record_mode!r} only replays; "
+            f"the test sent {key.describe()}. No network call was made.{kept}\n"
+            f"Record the cassette with: {self.rerecord_hint}"
+        )
 
     def unmatched(self, key: RequestKey) -> UnmatchedRequestError:
         """The error for a request the cassette does not hold, naming the closest recorded one."""
@@ -348,25 +409,141 @@ class Cassette:
         return [item.to_document() for item in complete]
 
     def save(self, path: Path | None = None) -> Path:
-        """Write the cassette atomically to ``path`` (default: its own path) and return where."""
+        """Write the cassette atomically to ``path`` (default: its own path) and return where.
+
+        A file that is replaced keeps its permission bits; a new file gets the umask's default.
+
+        Raises:
+            CassetteError: When the file cannot be written (the message names it and the reason).
+        """
         target = Path(path) if path is not None else self.path
         document = {"interactions": self.documents(), "version": FORMAT_VERSION}
         kind = serializer_for(target)
         text = dump_json(document) if kind == "json" else dump_yaml(document)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                stream.write(text)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+            _write_atomically(target, text)
+        except OSError as error:
+            raise CassetteError(
+                f"cannot write cassette {target}: {type(error).__name__}: {error.strerror or error}. "
+                "Check that its folder is writable and that the path is not a directory."
+            ) from error
         if target == self.path:
             self._dirty = False
         return target
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    """Write ``text`` to a temporary file beside ``target``, then rename it over ``target``."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode: int | None = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = None
+    temporary = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
+    # 0o666 minus the umask, as for any file a program creates; not mkstemp's 0o600.
+    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _seen(value: Any) -> str:
+    """A value as an error message shows it: its YAML-ish type and a short excerpt."""
+    kinds = {dict: "a mapping", list: "a list", str: "text", bytes: "bytes", bool: "a boolean"}
+    kind = kinds.get(type(value), "nothing" if value is None else f"{type(value).__name__}")
+    text = repr(value)
+    return f"{kind} {text[:60] + '...' if len(text) > 60 else text}" if value is not None else kind
+
+
+def _header_problem(headers: Any, where: str) -> str | None:
+    if headers is None:
+        return None
+    if not isinstance(headers, dict):
+        return f"{where}: expected a mapping of header names to lists of values, seen {_seen(headers)}"
+    for name, values in headers.items():
+        for value in values if isinstance(values, list) else [values]:
+            if isinstance(value, dict | list) or value is None:
+                return f"{where}.{name}: expected text values, seen {_seen(value)}"
+    return None
+
+
+def interaction_problem(item: Any) -> str | None:
+    """What keeps a stored interaction from being replayed, or ``None`` when it can be.
+
+    The checks are the ones replay relies on: the shapes of the request and the response, a status
+    code that is a number, text or bytes bodies, and a JSON body where the content type says JSON.
+    """
+    if not isinstance(item, dict) or not isinstance(item.get("request"), dict):
+        seen = _seen(item.get("request")) if isinstance(item, dict) else _seen(item)
+        return f"request: expected a mapping with method, uri, headers and body, seen {seen}"
+    request = item["request"]
+    for name in ("method", "uri"):
+        if not isinstance(request.get(name), str):
+            return f"request.{name}: expected text, seen {_seen(request.get(name))}"
+    if not isinstance(request.get("body"), str | bytes | None):
+        return f"request.body: expected text, bytes or nothing, seen {_seen(request.get('body'))}"
+    problem = _header_problem(request.get("headers"), "request.headers")
+    if problem:
+        return problem
+    response = item.get("response")
+    if not isinstance(response, dict):
+        return f"response: expected a mapping with status, headers and body, seen {_seen(response)}"
+    status = response.get("status")
+    if not isinstance(status, dict):
+        return f"response.status: expected a mapping like {{code: 200, message: OK}}, seen {_seen(status)}"
+    code = status.get("code")
+    if isinstance(code, bool) or not isinstance(code, int | str) or not str(code).strip().isdigit():
+        return f"response.status.code: expected an HTTP status number like 200, seen {_seen(code)}"
+    if not 100 <= int(code) <= 599:
+        return f"response.status.code: expected an HTTP status from 100 to 599, seen {code}"
+    if not isinstance(status.get("message"), str | None):
+        return f"response.status.message: expected text, seen {_seen(status.get('message'))}"
+    problem = _header_problem(response.get("headers"), "response.headers")
+    if problem:
+        return problem
+    body = response.get("body")
+    if not isinstance(body, dict | None):
+        return f"response.body: expected a mapping like {{string: ...}}, seen {_seen(body)}"
+    text = (body or {}).get("string")
+    if not isinstance(text, str | bytes | None):
+        return f"response.body.string: expected text or !!binary bytes, seen {_seen(text)}"
+    meta = item.get("harness")
+    if meta is not None and not isinstance(meta, dict):
+        return f"harness: expected a mapping of notes on the recording, seen {_seen(meta)}"
+    error = (meta or {}).get("error")
+    if error is not None and not (
+        isinstance(error, dict)
+        and isinstance(error.get("type"), str)
+        and isinstance(error.get("message"), str)
+    ):
+        return f"harness.error: expected a mapping with 'type' and 'message' as text, seen {_seen(error)}"
+    return _json_body_problem(response.get("headers") or {}, text)
+
+
+def _json_body_problem(headers: dict[str, Any], text: str | bytes | None) -> str | None:
+    if not text or "json" not in (header(headers, "content-type") or "").lower():
+        return None
+    raw = text.encode("utf-8") if isinstance(text, str) else text
+    try:
+        raw = decode_content(raw, header(headers, "content-encoding"))
+    except ValueError:
+        return None  # an encoding the harness cannot undo: replay serves it as recorded
+    try:
+        json.loads(raw)
+    except ValueError as error:
+        return (
+            f"response.body.string: the content-type says JSON, but the body is not valid JSON "
+            f"({error}); seen {_seen(raw.decode('utf-8', errors='replace'))}"
+        )
+    return None
 
 
 def _plain(value: Any) -> Any:

@@ -5,6 +5,7 @@ Precedence, highest first: command line, ``@pytest.mark.cassette`` keyword, ini 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, get_args
@@ -56,6 +57,28 @@ def parse_contracts_mode(value: str, option: str = "contracts") -> ContractsMode
     return _choice(value, CONTRACTS_MODES, option)  # type: ignore[return-value]
 
 
+DEFAULT_RECORD_TIMEOUT = 60.0
+"""Seconds a recorded request may wait for a byte from the server (connecting included)."""
+
+
+def parse_record_timeout(value: object, option: str = "record_timeout") -> float:
+    """Validate a recording timeout: a positive, finite number of seconds, given as a number or text."""
+    seconds: float | None = None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        seconds = float(value)
+    elif isinstance(value, str):
+        try:
+            seconds = float(value.strip())
+        except ValueError:
+            seconds = None
+    if seconds is None or not 0 < seconds < math.inf:
+        raise HarnessError(
+            f"{option} must be a positive number of seconds (e.g. 60 or 2.5); got {value!r}. "
+            f"Fix the command line, the @pytest.mark.cassette keyword or the ini option."
+        )
+    return seconds
+
+
 @dataclass(frozen=True, slots=True)
 class RedactionRules:
     """What the recorder scrubs before anything reaches disk, on top of the built-in rules.
@@ -86,6 +109,11 @@ class RecorderConfig:
         match_on: The request parts matching compares (see
             :data:`~harness.recording._matching.MATCHED_PARTS`); by default all of them.
         extra_paths: Further cassettes replayed as well, read-only: never written.
+        record_timeout: Seconds a recorded request may go without a byte from the server (to connect,
+            to send, to read the response and each chunk of a stream) before it fails with an error
+            naming it.
+        owner: Who records, named in the error when two recordings of one cassette meet (the plugin
+            passes the test's node id).
     """
 
     path: Path
@@ -96,8 +124,11 @@ class RecorderConfig:
     rerecord_hint: str = ""
     match_on: frozenset[str] = frozenset({"method", "path", "query", "body"})
     extra_paths: tuple[Path, ...] = ()
+    record_timeout: float = DEFAULT_RECORD_TIMEOUT
+    owner: str = ""
 
     def __post_init__(self) -> None:
         parse_record_mode(self.record_mode)
         parse_unused_policy(self.unused)
         parse_contracts_mode(self.contracts)
+        parse_record_timeout(self.record_timeout)

@@ -6,7 +6,9 @@ life of a recorder, so clients that the code under test creates itself are recor
 
 Unlike plain vcrpy, a recorded response is not buffered: its stream is wrapped in a tee that hands each
 chunk to the caller as it arrives and stores the whole body when the caller closes the response (early
-or not). A replayed event stream is delivered one SSE event per chunk.
+or not). A transport error that cuts the body (the server dropping the connection) is stored with it,
+and replay raises the same error after the same chunks. A replayed event stream is delivered one SSE
+event per chunk. Every recorded request has its timeouts capped at the recorder's ``record_timeout``.
 """
 
 from __future__ import annotations
@@ -24,8 +26,16 @@ from harness.streams._sse import split_sse_events
 if TYPE_CHECKING:
     from harness.recording._cassette import Interaction
 
-OnClose = Callable[[bytes, bool], None]
-"""Called once with the body read so far and whether the stream was read to its end."""
+OnClose = Callable[[bytes, bool, "BaseException | None"], None]
+"""Called once with the body read so far, whether the stream was read to its end, and the transport
+error that cut it, if one did."""
+
+Finish = Callable[[Any, bytes, bool, "BaseException | None"], None]
+"""Called once with the recorded response, its body, whether it was read to its end, and the transport
+error that cut it."""
+
+Translate = Callable[[BaseException], BaseException]
+"""Turns a transport error met while recording into the error to raise (a timeout names the request)."""
 
 HTTP_MODULES = ("httpx", "httpx2")
 
@@ -33,14 +43,24 @@ HTTP_MODULES = ("httpx", "httpx2")
 class Exchange(Protocol):
     """What the transport patch asks of a recorder."""
 
+    @property
+    def record_timeout(self) -> float:
+        """Seconds a recorded request may wait for a byte (to connect, send, or read)."""
+
     def lookup(self, request: dict[str, Any]) -> Interaction | None:
         """The recorded interaction for ``request``, or ``None`` to send it; may raise if neither."""
 
-    def begin(self, request: dict[str, Any]) -> Callable[[Any, bytes, bool], None]:
+    def begin(self, request: dict[str, Any]) -> Finish:
         """Start recording ``request``; returns what to call with the response and its body."""
 
     def served(self, interaction: Interaction) -> None:
         """Note that ``interaction`` was replayed."""
+
+    def locate(self, interaction: Interaction) -> str:
+        """Where ``interaction`` is stored, for error messages."""
+
+    def timed_out(self, request: dict[str, Any], error: BaseException) -> BaseException:
+        """The error to raise when recording ``request`` timed out."""
 
 
 def request_mapping(request: Any, body: bytes) -> dict[str, Any]:
@@ -62,30 +82,45 @@ def response_chunks(interaction: Interaction) -> list[bytes]:
 @functools.cache
 def stream_classes(module: ModuleType) -> tuple[type[Any], type[Any], type[Any]]:
     """Replay, sync-tee and async-tee stream classes built on ``module``'s (httpx or httpx2) bases."""
+    timeout_error = module.TimeoutException
+    transport_error = module.TransportError
 
     class ReplayStream(module.SyncByteStream, module.AsyncByteStream):  # type: ignore[name-defined,misc]
-        def __init__(self, chunks: list[bytes]) -> None:
+        def __init__(self, chunks: list[bytes], error: BaseException | None = None) -> None:
             self._chunks = chunks
+            self._error = error
 
         def __iter__(self) -> Iterator[bytes]:
             yield from self._chunks
+            if self._error is not None:
+                raise self._error
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
             for chunk in self._chunks:
                 yield chunk
+            if self._error is not None:
+                raise self._error
 
     class SyncTee(module.SyncByteStream):  # type: ignore[name-defined,misc]
-        def __init__(self, inner: Any, on_close: OnClose) -> None:
+        def __init__(self, inner: Any, on_close: OnClose, translate: Translate) -> None:
             self._inner = inner
             self._on_close = on_close
+            self._translate = translate
             self._chunks: list[bytes] = []
             self._complete = False
             self._closed = False
+            self._error: BaseException | None = None
 
         def __iter__(self) -> Iterator[bytes]:
-            for chunk in self._inner:
-                self._chunks.append(chunk)
-                yield chunk
+            try:
+                for chunk in self._inner:
+                    self._chunks.append(chunk)
+                    yield chunk
+            except transport_error as error:
+                self._error = error
+                if isinstance(error, timeout_error):
+                    raise self._translate(error) from error
+                raise
             self._complete = True
 
         def close(self) -> None:
@@ -97,20 +132,28 @@ def stream_classes(module: ModuleType) -> tuple[type[Any], type[Any], type[Any]]
         def finish(self) -> None:
             if not self._closed:
                 self._closed = True
-                self._on_close(b"".join(self._chunks), self._complete)
+                self._on_close(b"".join(self._chunks), self._complete, self._error)
 
     class AsyncTee(module.AsyncByteStream):  # type: ignore[name-defined,misc]
-        def __init__(self, inner: Any, on_close: OnClose) -> None:
+        def __init__(self, inner: Any, on_close: OnClose, translate: Translate) -> None:
             self._inner = inner
             self._on_close = on_close
+            self._translate = translate
             self._chunks: list[bytes] = []
             self._complete = False
             self._closed = False
+            self._error: BaseException | None = None
 
         async def __aiter__(self) -> AsyncIterator[bytes]:
-            async for chunk in self._inner:
-                self._chunks.append(chunk)
-                yield chunk
+            try:
+                async for chunk in self._inner:
+                    self._chunks.append(chunk)
+                    yield chunk
+            except transport_error as error:
+                self._error = error
+                if isinstance(error, timeout_error):
+                    raise self._translate(error) from error
+                raise
             self._complete = True
 
         async def aclose(self) -> None:
@@ -122,16 +165,30 @@ def stream_classes(module: ModuleType) -> tuple[type[Any], type[Any], type[Any]]
         def finish(self) -> None:
             if not self._closed:
                 self._closed = True
-                self._on_close(b"".join(self._chunks), self._complete)
+                self._on_close(b"".join(self._chunks), self._complete, self._error)
 
     return ReplayStream, SyncTee, AsyncTee
 
 
-def _replayed(module: ModuleType, interaction: Interaction) -> Any:
+def _recorded_error(module: ModuleType, interaction: Interaction, exchange: Exchange) -> BaseException | None:
+    """The transport error that cut a recorded response, rebuilt from its ``harness: error`` note."""
+    error = interaction.meta.get("error")
+    if not isinstance(error, dict):
+        return None
+    where = exchange.locate(interaction)
+    kind = getattr(module, str(error.get("type")), None)
+    if not (isinstance(kind, type) and issubclass(kind, module.TransportError)):
+        kind = module.TransportError
+    message = str(error.get("message") or "")
+    return kind(f"{message} (replayed: {where} ends with this {error.get('type')})")  # type: ignore[no-any-return]
+
+
+def _replayed(module: ModuleType, interaction: Interaction, exchange: Exchange) -> Any:
     response = interaction.response or {}
     status = response.get("status") or {}
+    # Bytes, so that a header with non-ASCII text (``filename="résumé.txt"``) replays as it recorded.
     headers = [
-        (name, str(value))
+        (str(name).encode("utf-8"), str(value).encode("utf-8"))
         for name, values in (response.get("headers") or {}).items()
         for value in (values if isinstance(values, list) else [values])
     ]
@@ -140,9 +197,19 @@ def _replayed(module: ModuleType, interaction: Interaction) -> Any:
     return module.Response(
         int(status.get("code", 200)),
         headers=headers,
-        stream=replay_stream(response_chunks(interaction)),
+        stream=replay_stream(response_chunks(interaction), _recorded_error(module, interaction, exchange)),
         extensions={"reason_phrase": reason.encode("ascii", errors="replace")} if reason else {},
     )
+
+
+def _cap_timeouts(request: Any, seconds: float) -> None:
+    """Lower each of the request's timeouts (connect, read, write, pool) to at most ``seconds``."""
+    current = request.extensions.get("timeout") or {}
+    capped = {}
+    for name in ("connect", "read", "write", "pool"):
+        value = current.get(name)
+        capped[name] = seconds if value is None else min(float(value), seconds)
+    request.extensions = {**request.extensions, "timeout": capped}
 
 
 @contextlib.contextmanager
@@ -180,14 +247,23 @@ def _sync_handler(exchange: Exchange, module: ModuleType, tees: list[Any]) -> Ca
     _, sync_tee, _ = stream_classes(module)
 
     def handle_request(transport: Any, request: Any) -> Any:
+        __tracebackhide__ = True
         stored = request_mapping(request, request.read())
         interaction = exchange.lookup(stored)
         if interaction is not None:
             exchange.served(interaction)
-            return _replayed(module, interaction)
+            return _replayed(module, interaction, exchange)
         finish = exchange.begin(stored)
-        response = original(transport, request)
-        tee = sync_tee(response.stream, lambda body, complete: finish(response, body, complete))
+        _cap_timeouts(request, exchange.record_timeout)
+        try:
+            response = original(transport, request)
+        except module.TimeoutException as error:
+            raise exchange.timed_out(stored, error) from error
+        tee = sync_tee(
+            response.stream,
+            lambda body, complete, error: finish(response, body, complete, error),
+            lambda error: exchange.timed_out(stored, error),
+        )
         response.stream = tee
         tees.append(tee)
         return response
@@ -200,14 +276,23 @@ def _async_handler(exchange: Exchange, module: ModuleType, tees: list[Any]) -> C
     _, _, async_tee = stream_classes(module)
 
     async def handle_async_request(transport: Any, request: Any) -> Any:
+        __tracebackhide__ = True
         stored = request_mapping(request, await request.aread())
         interaction = exchange.lookup(stored)
         if interaction is not None:
             exchange.served(interaction)
-            return _replayed(module, interaction)
+            return _replayed(module, interaction, exchange)
         finish = exchange.begin(stored)
-        response = await original(transport, request)
-        tee = async_tee(response.stream, lambda body, complete: finish(response, body, complete))
+        _cap_timeouts(request, exchange.record_timeout)
+        try:
+            response = await original(transport, request)
+        except module.TimeoutException as error:
+            raise exchange.timed_out(stored, error) from error
+        tee = async_tee(
+            response.stream,
+            lambda body, complete, error: finish(response, body, complete, error),
+            lambda error: exchange.timed_out(stored, error),
+        )
         response.stream = tee
         tees.append(tee)
         return response

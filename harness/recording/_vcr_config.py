@@ -22,7 +22,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from harness._errors import HarnessError
 from harness.recording._cassette import Interaction
 from harness.recording._config import RecorderConfig
+from harness.recording._locks import CassetteLocks
 from harness.recording._recorder import Checker, Recorder
+from harness.recording._transport import Finish
 
 # vcrpy matcher name -> the harness's request parts it compares. Scheme, host and port are never
 # compared: a cassette replays against any base URL.
@@ -305,7 +307,7 @@ def filter_response(response: dict[str, Any], settings: VcrSettings) -> dict[str
     return current
 
 
-def _pass_through(response: Any, body: bytes, complete: bool) -> None:
+def _pass_through(response: Any, body: bytes, complete: bool, error: BaseException | None = None) -> None:
     return None
 
 
@@ -316,12 +318,18 @@ class VcrRecorder(Recorder):
         config: Where the cassette lives and how to treat it.
         settings: The resolved ``vcr_config``.
         check: As for :class:`~harness.recording.Recorder`.
+        locks: As for :class:`~harness.recording.Recorder`.
     """
 
     def __init__(
-        self, config: RecorderConfig, settings: VcrSettings, *, check: Checker | None = None
+        self,
+        config: RecorderConfig,
+        settings: VcrSettings,
+        *,
+        check: Checker | None = None,
+        locks: CassetteLocks | None = None,
     ) -> None:
-        super().__init__(config, check=check)
+        super().__init__(config, check=check, locks=locks)
         self.settings = settings
 
     def lookup(self, request: dict[str, Any]) -> Interaction | None:
@@ -331,7 +339,7 @@ class VcrRecorder(Recorder):
             return None
         return super().lookup(filtered)
 
-    def begin(self, request: dict[str, Any]) -> Callable[[Any, bytes, bool], None]:
+    def begin(self, request: dict[str, Any]) -> Finish:
         """As :meth:`Recorder.begin`, on the filtered request; ``before_record_response`` afterwards."""
         filtered = filter_request(request, self.settings)
         if filtered is None:
@@ -344,8 +352,10 @@ class VcrRecorder(Recorder):
         if not self.settings.before_record_response:
             return finish
 
-        def finish_and_filter(response: Any, body: bytes, complete: bool) -> None:
-            finish(response, body, complete)
+        def finish_and_filter(
+            response: Any, body: bytes, complete: bool, error: BaseException | None = None
+        ) -> None:
+            finish(response, body, complete, error)
             with self._lock:
                 stored = interaction.response
                 kept = filter_response(stored, self.settings) if stored is not None else None

@@ -239,10 +239,15 @@ def _walk(folder: Path, seen: set[tuple[int, int]]) -> Iterator[tuple[Path, bool
         try:
             if entry.is_dir():
                 yield from _walk(found, seen)
-            elif entry.is_file() and found.suffix.lower() in CASSETTE_SUFFIXES:
+            elif entry.is_file() and found.suffix.lower() in CASSETTE_SUFFIXES and not _failed(found):
                 yield found, False, None
         except OSError as error:
             yield found, False, f"cannot read {found}: {error.strerror or error}"
+
+
+def _failed(path: Path) -> bool:
+    """A failed recording (``<name>.failed.yaml``), kept beside its cassette for inspection, not checked."""
+    return path.stem.lower().endswith(".failed")
 
 
 def _display(path: Path) -> str:

@@ -70,4 +70,6 @@ def test_x():
     )
     result = run_pytest(pytester)
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["*unknown keyword(s)*record*accepted: path, record_mode, unused, contracts"])
+    result.stdout.fnmatch_lines(
+        ["*unknown keyword(s)*record*accepted: path, record_mode, unused, contracts*"]
+    )

@@ -143,11 +143,22 @@ def test_unmatched_request_fails_closed_naming_the_closest_recorded_one(tmp_path
     assert "--record-mode" in message or "pytest" in message
 
 
-def test_missing_cassette_in_replay_mode_says_how_to_record(tmp_path: Path) -> None:
+def test_missing_cassette_in_replay_mode_fails_at_the_first_request_and_says_how_to_record(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "absent.yaml"
-    with pytest.raises(CassetteNotFoundError, match=r"absent\.yaml") as raised:
-        Recorder(RecorderConfig(path=path, rerecord_hint="pytest t.py --record-mode=once")).__enter__()
-    assert "--record-mode=once" in str(raised.value)
+    config = RecorderConfig(path=path, rerecord_hint="pytest t.py --record-mode=once")
+    with Recorder(config) as recorder:  # no request yet: nothing to complain about
+        pass
+    assert recorder.errors == [] and recorder.save() is None and not path.exists()
+    with StubAPI() as stub, Recorder(config) as replay:
+        with pytest.raises((CassetteNotFoundError, openai.APIConnectionError)):
+            client(stub.base_url).beta.assistants.retrieve("asst_abc")
+        assert stub.requests == [], "replay reached the network"
+    [error] = replay.errors
+    assert isinstance(error, CassetteNotFoundError)
+    assert str(path) in str(error) and "--record-mode=once" in str(error)
+    assert "GET /v1/assistants/asst_abc" in str(error)
 
 
 def test_corrupt_cassette_is_reported_and_left_untouched(tmp_path: Path) -> None:
