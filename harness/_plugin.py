@@ -15,10 +15,10 @@ import hashlib
 import os
 import re
 import warnings
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
 
@@ -37,6 +37,7 @@ from harness.snapshots._pytest import assistants_snapshot, stream_snapshot
 __all__ = ["assistants_snapshot", "stream_snapshot"]
 
 _RECORDER: pytest.StashKey[Recorder] = pytest.StashKey()
+RecorderT = TypeVar("RecorderT", bound="Recorder")
 _PASSED: pytest.StashKey[bool] = pytest.StashKey()
 _PLACEHOLDER_KEY = "harness-placeholder-key"
 """``OPENAI_API_KEY`` while pytest runs, when it is unset: clients can be built (at import time too); in
@@ -422,17 +423,41 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
     from harness.recording import Recorder
 
     item = request.node
+    with active_recorder(
+        item,
+        monkeypatch,
+        lambda: Recorder(
+            resolve_config(item), check=_checker(), locks=_session(item.config).cassette_locks()
+        ),
+    ) as recorder:
+        assert recorder.cassette is not None
+        yield recorder.cassette
+
+
+@contextlib.contextmanager
+def active_recorder(
+    item: pytest.Item,
+    monkeypatch: pytest.MonkeyPatch,
+    make: Callable[[], RecorderT],
+    allowed_hosts: tuple[str, ...] = (),
+) -> Iterator[RecorderT]:
+    """The life of one test's recorder, for the ``cassette`` and ``vcr`` fixtures alike.
+
+    ``make`` builds it (a usage problem fails the test with the harness's message); recording without
+    ``OPENAI_BASE_URL`` goes to the embedded server, reset for this test; in replay, connections to
+    hosts other than loopback and ``allowed_hosts`` are refused; at the end the cassette is saved (under
+    its name only if the test passed) and the teardown report says where a failed recording went.
+    """
     session = _session(item.config)
     problem: str | None = None
     with contextlib.ExitStack() as stack:
         try:
-            config = resolve_config(item)
+            recorder = make()
             session.baseline()  # a broken baseline file fails before any traffic
-            if config.record_mode != "none" and not os.environ.get("OPENAI_BASE_URL"):
+            if recorder.config.record_mode != "none" and not os.environ.get("OPENAI_BASE_URL"):
                 from harness.recording._target import route_default_api
 
                 stack.enter_context(route_default_api(lambda: session.embedded_server_for(item.nodeid)))
-            recorder = Recorder(config, check=_checker(), locks=session.cassette_locks())
             recorder.__enter__()
         except HarnessError as error:
             problem = str(error)
@@ -442,12 +467,13 @@ def cassette(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) ->
         assert cassette is not None
         if not os.environ.get("OPENAI_API_KEY"):
             monkeypatch.setenv("OPENAI_API_KEY", _PLACEHOLDER_KEY)
-        item.stash[_RECORDER] = recorder
+        active: Recorder = recorder
+        item.stash[_RECORDER] = active
         from harness._pytest_recording import replay_guard
 
         try:
-            with replay_guard(item, cassette):
-                yield cassette
+            with replay_guard(item, cassette, extra_allowed=allowed_hosts):
+                yield recorder
         finally:
             recorder.__exit__(None, None, None)
             _report_saved(item, recorder, cassette)

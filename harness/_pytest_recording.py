@@ -433,33 +433,26 @@ def vcr(
     if disable_recording or not vcr_markers:
         yield None
         return
+    from harness._plugin import active_recorder
+    from harness.recording._vcr_config import parse_vcr_config
+
     item = request.node
-    vcr_config = request.getfixturevalue("vcr_config")
-    merged = merged_vcr_config(vcr_config, vcr_markers)
     try:
-        recorder = _recorder(request, vcr_markers, merged)
-        recorder.__enter__()
+        settings = parse_vcr_config(merged_vcr_config(request.getfixturevalue("vcr_config"), vcr_markers))
     except HarnessError as error:
         pytest.fail(str(error), pytrace=False)
-    from harness._plugin import _PLACEHOLDER_KEY, _RECORDER, _report_saved
-
-    cassette = recorder.cassette
-    assert cassette is not None
-    if not os.environ.get("OPENAI_API_KEY"):
-        monkeypatch.setenv("OPENAI_API_KEY", _PLACEHOLDER_KEY)
-    item.stash[_RECORDER] = recorder
-    try:
-        with replay_guard(
-            item, cassette, extra_allowed=tuple(map(re.escape, recorder.settings.ignore_hosts))
-        ):
-            yield VcrCassette(cassette)
-    finally:
-        recorder.__exit__(None, None, None)
-        _report_saved(item, recorder, cassette)
+    with active_recorder(
+        item,
+        monkeypatch,
+        lambda: _recorder(request, vcr_markers, settings),
+        allowed_hosts=tuple(map(re.escape, settings.ignore_hosts)),
+    ) as recorder:
+        assert recorder.cassette is not None
+        yield VcrCassette(recorder.cassette)
 
 
 def _recorder(
-    request: pytest.FixtureRequest, markers: list[pytest.Mark], merged: dict[str, Any]
+    request: pytest.FixtureRequest, markers: list[pytest.Mark], settings: VcrSettings
 ) -> VcrRecorder:
     from harness._plugin import _checker, _session
     from harness.recording import RecorderConfig, RedactionRules
@@ -469,11 +462,10 @@ def _recorder(
         parse_record_timeout,
         parse_unused_policy,
     )
-    from harness.recording._vcr_config import VcrRecorder, parse_vcr_config
+    from harness.recording._vcr_config import VcrRecorder
 
     item = request.node
     config = item.config
-    settings = parse_vcr_config(merged)
     _warn(item, settings)
     folder = Path(settings.cassette_library_dir or request.getfixturevalue("vcr_cassette_dir"))
     name = _with_suffix(request.getfixturevalue("default_cassette_name"), settings.serializer)
