@@ -11,11 +11,12 @@ from harness.proxy._app import ProxyState, create_proxy_app
 from harness.proxy._config import Pace, ProxyConfig
 from harness.proxy._names import CASSETTE_HEADER, CassetteNameError, cassette_name, split_target
 from harness.proxy._serving import RunningProxy, serve_proxy
-from harness.proxy._session import CassetteBusyError, CassetteSession
+from harness.proxy._session import CassetteSession
+from harness.recording._locks import CassetteLockedError
 
 __all__ = [
     "CASSETTE_HEADER",
-    "CassetteBusyError",
+    "CassetteLockedError",
     "CassetteNameError",
     "CassetteSession",
     "Pace",

@@ -35,12 +35,13 @@ from harness.proxy._names import (
     cassette_path,
     split_target,
 )
-from harness.proxy._session import Accepts, CassetteBusyError, CassetteSession
+from harness.proxy._session import Accepts, CassetteSession
 from harness.recording._cassette import (
     CassetteNotFoundError,
     CorruptCassetteError,
     Interaction,
 )
+from harness.recording._locks import CassetteLockedError
 from harness.recording._matching import describe_difference, similarity
 from harness.recording._recorder import Checker
 from harness.recording._redaction import Redactor
@@ -226,7 +227,7 @@ def _harness_error(error: HarnessError) -> JSONResponse:
         return _error(404, "harness_cassette_not_found", str(error))
     if isinstance(error, CorruptCassetteError):
         return _error(400, "harness_corrupt_cassette", str(error))
-    if isinstance(error, CassetteBusyError):
+    if isinstance(error, CassetteLockedError):
         return _error(423, "harness_cassette_busy", str(error))
     return _error(400, "harness_error", str(error))
 

@@ -2,77 +2,29 @@
 
 A session wraps a :class:`~harness.recording.Cassette` (lookup, poll order, scrubbing, atomic saves all
 come from there) with what a long-lived server adds: a lock so that concurrent clients see polls in
-recorded order, a save after every recorded interaction (a killed runner loses nothing), an exclusive
-file lock while it records (two recordings never share a cassette), and the findings of the contract
-and grammar checks, reported as they happen.
+recorded order, a save after every recorded interaction (a killed runner loses nothing), the recording
+lock of ``recording/_locks.py`` while it records (two recordings never share a cassette, whether the
+proxy or the pytest plugin makes them), and the findings of the contract and grammar checks, reported
+as they happen.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from harness._errors import HarnessError
 from harness._findings import Finding
 from harness.recording._cassette import Cassette, Interaction
 from harness.recording._config import ContractsMode, RecordMode
+from harness.recording._locks import CassetteLocks
 from harness.recording._recorder import Checker
 from harness.recording._redaction import Redactor
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows: no cross-process lock
-    fcntl = None  # type: ignore[assignment]
-
-
-class CassetteBusyError(HarnessError):
-    """Another process is recording into the same cassette."""
-
-
 Accepts = Callable[[Finding], bool]
 """Whether a drift finding is listed in the drift baseline."""
-
-
-class RecordingLock:
-    """An exclusive lock on ``<cassette>.lock`` for as long as a cassette records.
-
-    The lock is the operating system's (``flock``), so it is released when the process dies.
-    """
-
-    def __init__(self, path: Path) -> None:
-        self.path = path.with_name(path.name + ".lock")
-        self._handle: IO[str] | None = None
-
-    def acquire(self) -> None:
-        """Take the lock or raise :class:`CassetteBusyError` at once."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release()
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except OSError:
-                handle.close()
-                raise CassetteBusyError(
-                    f"cassette {self.path.with_suffix('')} is being recorded by another process "
-                    f"(lock {self.path} is held); wait for it to finish, or record into another name"
-                ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._handle = handle
-
-    def release(self) -> None:
-        """Let go of the lock and remove the lock file."""
-        if self._handle is None:
-            return
-        self.path.unlink(missing_ok=True)
-        self._handle.close()
-        self._handle = None
 
 
 class CassetteSession:
@@ -119,10 +71,9 @@ class CassetteSession:
         self.unmatched: list[str] = []
         """Requests replay did not hold (``METHOD /path``), in the order they came."""
         self._checked: set[int] = set()
-        self._recording_lock: RecordingLock | None = None
+        self._locks = CassetteLocks()
         if not self.cassette.replay_only:
-            self._recording_lock = RecordingLock(self.cassette.path)
-            self._recording_lock.acquire()
+            self._locks.acquire(self.cassette.path, f"harness proxy (cassette {name!r})")
 
     # -- recording -------------------------------------------------------------------------------
 
@@ -214,6 +165,4 @@ class CassetteSession:
                 if self.cassette.dirty and any(item.response for item in self.cassette.recorded):
                     self.cassette.save()
             finally:
-                if self._recording_lock is not None:
-                    self._recording_lock.release()
-                    self._recording_lock = None
+                self._locks.release_all()

@@ -91,7 +91,7 @@ def test_a_cassette_being_recorded_is_refused_to_a_second_recording(tmp_path: Pa
     assert busy.status_code == 423
     error = busy.json()["error"]
     assert error["type"] == "harness_cassette_busy"
-    assert "being recorded by another process" in error["message"] and "shared.yaml" in error["message"]
+    assert "already being recorded by harness proxy" in error["message"] and "shared.yaml" in error["message"]
     assert other.status_code == 200
     assert after.status_code == 200
     assert not list(cassettes.glob("*.lock"))

@@ -11,7 +11,7 @@ from tests.proxy.conftest import ProxyFactory
 
 EXPECTED = [
     "CASSETTE_HEADER",
-    "CassetteBusyError",
+    "CassetteLockedError",
     "CassetteNameError",
     "CassetteSession",
     "Pace",
