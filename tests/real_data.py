@@ -1,5 +1,7 @@
 """The real data the suite reads from ``../shared`` beside the project, and the policy when it is absent.
 
+It is also the plugin that applies that policy (the root ``conftest.py`` registers it).
+
 Outside CI a test whose real data is missing skips, so a checkout without ``../shared`` still runs the
 rest. Under CI (``CI`` set to ``true``, ``1`` or ``yes``) it fails instead: real-traffic coverage must not
 vanish silently. The session also counts the real recordings the tests opened (an audit hook sees every
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -76,3 +79,51 @@ def recordings_available() -> int:
         return 0
     suffixes = {".yaml", ".yml", ".json"}
     return sum(1 for path in REAL_CASSETTES.rglob("*") if path.suffix in suffixes and path.is_file())
+
+
+# --- the plugin ---------------------------------------------------------------------------------------
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    watch_reads()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if under_ci() and not REAL_CASSETTES.is_dir():
+        raise pytest.UsageError(
+            f"the real recordings are not at {REAL_CASSETTES}: under CI the suite needs ../shared "
+            "beside the project (clone the project next to it, or link it there)"
+        )
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, Any]:
+    report: pytest.TestReport = yield
+    if report.skipped and under_ci() and isinstance(report.longrepr, tuple):
+        reason = str(report.longrepr[2])
+        if any(word in reason for word in MISSING_DATA_WORDS):
+            report.outcome = "failed"
+            report.longrepr = f"skipped for lack of real data, a failure under CI: {reason}"
+    return report
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:  # an xdist worker: hand its reads to the controller
+        output["real_recordings_read"] = sorted(recordings_read())
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    merge_reads(getattr(node, "workeroutput", {}).get("real_recordings_read", ()))
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if getattr(config, "workeroutput", None) is not None:
+        return
+    read = len(recordings_read())
+    available = recordings_available()
+    terminalreporter.write_line(
+        f"real recordings read: {read} of {available} in {REAL_CASSETTES}"
+        + ("" if available else " (absent)")
+    )
