@@ -177,7 +177,11 @@ env_lowest() {
     "$uv" venv -q --python "$(python311)" "$VENVS/lowest" || return 1
     "$uv" pip install -q --python "$VENVS/lowest/bin/python" --resolution lowest-direct -e '.[test]' || return 1
     versions lowest
-    run_tests lowest "${COMPAT[@]}"
+    # The committed JSON Schemas (contracts/schemas/) are written by the newest pydantic; older releases
+    # spell the same schemas differently (an `enum` beside each `const`, 1.0 for 1), so the check that
+    # they are up to date runs only where the newest pydantic is installed.
+    run_tests lowest "${COMPAT[@]}" \
+        --deselect tests/contracts/test_contract_export.py::test_committed_schemas_match_the_models
 }
 
 selected=("$@")
