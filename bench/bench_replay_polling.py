@@ -1,6 +1,8 @@
 """Replaying a real create_and_poll recording: the harness vs plain vcrpy, same SDK calls.
 
-Usage: python bench/bench_replay_polling.py   (needs ../shared/real-cassettes)
+Usage: python bench/bench_replay_polling.py [--repeat N]   (needs ../shared/real-cassettes)
+
+Both replayers run the scenario the same number of times (default 3); medians are reported.
 
 The recording (`test_new_assistant_with_polling`) holds 17 polls of one run and no poll-after header,
 so the SDK waits its default second between polls unless the replayer says otherwise.
@@ -8,6 +10,7 @@ so the SDK waits its default second between polls unless the replayer says other
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import sys
 import tempfile
@@ -17,7 +20,7 @@ import openai
 import vcr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REAL_CASSETTES, median, table, timed
+from _common import REAL_CASSETTES, median, print_versions, table, timed
 
 from harness.recording import Recorder, RecorderConfig
 
@@ -50,6 +53,10 @@ def scenario() -> str:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each replayer; medians are reported")
+    args = parser.parse_args()
+    print_versions("openai", "httpx", "httpx2", "vcrpy")
     source = REAL_CASSETTES / NAME
     if not source.is_file():
         print("../shared/real-cassettes is absent: nothing to measure")
@@ -66,9 +73,10 @@ def main() -> None:
         with vcr.use_cassette(str(copy), record_mode="none"):
             assert scenario() == "completed"
 
-    harness_times = timed(harness, repeat=5)
-    vcrpy_times = timed(plain_vcrpy, repeat=1)
+    harness_times = timed(harness, repeat=args.repeat)
+    vcrpy_times = timed(plain_vcrpy, repeat=args.repeat)
     h, v = median(harness_times), median(vcrpy_times)
+    print(f"{args.repeat} runs of each replayer")
     print(
         table(
             ["replayer", "median seconds", "vs harness"],

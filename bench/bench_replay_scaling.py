@@ -1,14 +1,17 @@
 """Replay cost per interaction as the cassette grows: the harness vs plain vcrpy.
 
-Usage: python bench/bench_replay_scaling.py
+Usage: python bench/bench_replay_scaling.py [--rounds N] [--sample N]
 
 Cassettes of 10, 1 000 and 10 000 distinct GET interactions are written once; then a sample of their
 requests is replayed through an httpx2 client (the transport openai 3.x uses) and the cost per request
-is reported. The harness keys its lookups; vcrpy scans every interaction for each request.
+is reported. The harness keys its lookups; vcrpy scans every interaction for each request. Each side
+loads and replays every cassette the same number of times (rounds, in alternating order); medians are
+reported.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import tempfile
@@ -19,13 +22,14 @@ import httpx2
 import vcr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import table
+from _common import median, print_versions, table
 
 from harness._yaml import dump_yaml
 from harness.recording import Recorder, RecorderConfig
 
 SIZES = (10, 1_000, 10_000)
 SAMPLE = 200
+ROUNDS = 3
 
 
 def write_cassette(path: Path, size: int) -> None:
@@ -63,6 +67,13 @@ def replay_cost(size: int, numbers: list[int], enter: object) -> tuple[float, fl
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--rounds", type=int, default=ROUNDS, help="loads and replays of each cassette, per side"
+    )
+    parser.add_argument("--sample", type=int, default=SAMPLE, help="requests replayed per load")
+    args = parser.parse_args()
+    print_versions("httpx2", "vcrpy")
     folder = Path(tempfile.mkdtemp())
     rows = []
     warm = folder / "warm.yaml"
@@ -72,11 +83,21 @@ def main() -> None:
     for size in SIZES:
         path = folder / f"c{size}.yaml"
         write_cassette(path, size)
-        step = max(size // SAMPLE, 1)
-        numbers = list(range(0, size, step))[:SAMPLE]
+        step = max(size // args.sample, 1)
+        numbers = list(range(0, size, step))[: args.sample]
         config = RecorderConfig(path=path, record_mode="none", contracts="off", unused="ignore")
-        h_load, h_each = replay_cost(size, numbers, Recorder(config))
-        v_load, v_each = replay_cost(size, numbers, vcr.use_cassette(str(path), record_mode="none"))
+        harness: list[tuple[float, float]] = []
+        vcrpy: list[tuple[float, float]] = []
+        for round_number in range(args.rounds):
+            order = ["harness", "vcrpy"] if round_number % 2 == 0 else ["vcrpy", "harness"]
+            for side in order:
+                if side == "harness":
+                    harness.append(replay_cost(size, numbers, Recorder(config)))
+                else:
+                    cassette = vcr.use_cassette(str(path), record_mode="none")
+                    vcrpy.append(replay_cost(size, numbers, cassette))
+        h_load, h_each = (median([sample[i] for sample in harness]) for i in (0, 1))
+        v_load, v_each = (median([sample[i] for sample in vcrpy]) for i in (0, 1))
         rows.append(
             [
                 f"{size:,}",
@@ -87,6 +108,7 @@ def main() -> None:
                 f"{v_load:.2f} s",
             ]
         )
+    print(f"medians of {args.rounds} rounds per side, {args.sample} requests replayed per round")
     print(
         table(
             [

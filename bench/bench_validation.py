@@ -15,7 +15,8 @@ YAML, Ruby VCR YAML and the .NET SDK's JSON) and times, over the same events:
   ``nullable: true`` is rewritten to ``anyOf [..., null]`` so both sides judge ``null`` alike.
 
 Targets: ``check_event`` at least a third of the speed of ``json.loads``, and at least 10x ``jsonschema``.
-Each figure is the best of several rounds (other processes share the machine).
+Each figure is the median of several rounds, the same number for every method; the versions measured
+are printed first.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ import base64
 import copy
 import gzip
 import json
+import platform
+import statistics
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -142,9 +145,9 @@ def jsonschema_validators() -> dict[str, Any]:
 # --- timing --------------------------------------------------------------------------------------------
 
 
-def best_rate(work: Callable[[], int], *, rounds: int, seconds: float) -> tuple[float, int]:
-    """Best events-per-second of ``work`` (one pass over the events) over ``rounds`` timed rounds."""
-    best = 0.0
+def median_rate(work: Callable[[], int], *, rounds: int, seconds: float) -> tuple[float, int]:
+    """Median passes-per-second of ``work`` (one pass over the events) over ``rounds`` timed rounds."""
+    rates: list[float] = []
     result = work()
     for _ in range(rounds):
         passes = 0
@@ -154,16 +157,29 @@ def best_rate(work: Callable[[], int], *, rounds: int, seconds: float) -> tuple[
             result = work()
             passes += 1
             elapsed = time.perf_counter() - start
-        best = max(best, passes / elapsed)
-    return best, result
+        rates.append(passes / elapsed)
+    return statistics.median(rates), result
+
+
+def _print_versions() -> None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [f"python {platform.python_version()}"]
+    for name in ("assistants-harness", "pydantic", "pydantic-core", "jsonschema", "pyyaml"):
+        try:
+            parts.append(f"{name} {version(name)}")
+        except PackageNotFoundError:
+            parts.append(f"{name} absent")
+    print("versions: " + ", ".join(parts))
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark and print the table; exit 0 (or 0 with a message when recordings are absent)."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per method; the best counts")
+    parser.add_argument("--rounds", type=int, default=5, help="timed rounds per method; the median counts")
     parser.add_argument("--seconds", type=float, default=0.5, help="minimum duration of one round")
     args = parser.parse_args(argv)
+    _print_versions()
     if not CASSETTES.is_dir():
         print(f"skipped: the real recordings are not at {CASSETTES}")
         return 0
@@ -192,9 +208,9 @@ def main(argv: list[str] | None = None) -> int:
         return findings
 
     rows: list[tuple[str, float, str]] = []
-    parse_rate, _ = best_rate(parse, rounds=args.rounds, seconds=args.seconds)
+    parse_rate, _ = median_rate(parse, rounds=args.rounds, seconds=args.seconds)
     rows.append(("json.loads (floor)", parse_rate, "-"))
-    check_rate, findings = best_rate(contracts, rounds=args.rounds, seconds=args.seconds)
+    check_rate, findings = median_rate(contracts, rounds=args.rounds, seconds=args.seconds)
     rows.append(("check_event", check_rate, f"{findings} findings"))
     schema_rate = 0.0
     if OPENAPI.is_file():
@@ -209,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
                     errors += sum(1 for _ in validator.iter_errors(instance))
             return errors
 
-        schema_rate, schema_errors = best_rate(jsonschema_pass, rounds=args.rounds, seconds=args.seconds)
+        schema_rate, schema_errors = median_rate(jsonschema_pass, rounds=args.rounds, seconds=args.seconds)
         rows.append(("jsonschema (OpenAPI)", schema_rate, f"{schema_errors} errors"))
     else:
         print(f"note: no OpenAPI document at {OPENAPI}; jsonschema row skipped")

@@ -1,8 +1,10 @@
-"""Readers of cassette files: vcrpy YAML and JSON, Ruby VCR YAML, the Azure SDK test proxy's JSON.
+"""Readers of cassette files: vcrpy YAML and JSON, Ruby VCR YAML, R's vcr YAML and JSON, the Azure SDK
+test proxy's JSON.
 
 :func:`read_recording` looks at the file's content rather than trusting its name: a mapping with
-``interactions`` is vcrpy, one with ``http_interactions`` is Ruby VCR (or R's vcr), one with ``Entries``
-is the test proxy. The Ruby and test-proxy formats are read, never written.
+``interactions`` is vcrpy, one with ``http_interactions`` is Ruby VCR or R's vcr (told apart by R's
+``recorded_with`` on each interaction and its ``status_code`` status), one with ``Entries`` is the test
+proxy. The Ruby, R and test-proxy formats are read, never written.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -114,7 +117,10 @@ def _detect(path: Path, document: Any) -> tuple[RecordingFormat, list[Any], _Rea
         if isinstance(document.get("interactions"), list):
             return ("vcrpy-json" if is_json else "vcrpy-yaml"), document["interactions"], _vcrpy_interaction
         if isinstance(document.get("http_interactions"), list):
-            return "ruby-vcr-yaml", document["http_interactions"], _ruby_interaction
+            items = document["http_interactions"]
+            if _is_r_vcr(items):
+                return ("r-vcr-json" if is_json else "r-vcr-yaml"), items, partial(_r_interaction, path)
+            return "ruby-vcr-yaml", items, _ruby_interaction
         if isinstance(document.get("Entries"), list):
             return "test-proxy-json", document["Entries"], _proxy_interaction
         keys = ", ".join(sorted(str(key) for key in document)[:6]) or "none"
@@ -123,7 +129,7 @@ def _detect(path: Path, document: Any) -> tuple[RecordingFormat, list[Any], _Rea
         seen = f"a {type(document).__name__}"
     raise NotARecording(
         f"{path} is not a cassette: expected a mapping with `interactions` (vcrpy), `http_interactions` "
-        f"(Ruby VCR) or `Entries` (test proxy), found {seen}"
+        f"(Ruby or R vcr) or `Entries` (test proxy), found {seen}"
     )
 
 
@@ -210,6 +216,81 @@ def _ruby_interaction(index: int, item: Mapping[str, Any], problems: _Problems) 
         request_headers=normalise_headers(request.get("headers")),
         request_body=request_body or None,
         status=int(status["code"] if isinstance(status, Mapping) else status),
+        response_headers=response_headers,
+        response_body=decoded,
+        recorded_at=None if recorded_at is None else str(recorded_at),
+        content_encoding=encoding,
+    )
+
+
+def _is_r_vcr(items: Sequence[Any]) -> bool:
+    """R's vcr writes ``recorded_with`` on each interaction and a status with ``status_code``; Ruby's
+    VCR writes ``recorded_with`` once per file and a status with ``code``."""
+    for item in items:
+        if not isinstance(item, Mapping):
+            continue
+        response = item.get("response")
+        status = response.get("status") if isinstance(response, Mapping) else None
+        if "recorded_with" in item or (isinstance(status, Mapping) and "status_code" in status):
+            return True
+    return False
+
+
+def _r_body(body: Any, cassette: Path) -> bytes | None:
+    """A body as R's vcr stores it: ``{encoding, string}``, ``{encoding, base64_string}`` (exact bytes
+    kept), or ``{file: true, string: <path>}`` for a body written to disk beside the cassette."""
+    if not isinstance(body, Mapping) or not body.get("file"):
+        return _ruby_body(body)
+    folder = cassette.resolve().parent
+    named = Path(str(body.get("string") or ""))
+    for candidate in (folder / named, folder / f"{cassette.stem}-files" / named.name):
+        resolved = candidate.resolve()
+        if resolved.is_relative_to(folder) and resolved.is_file():
+            return resolved.read_bytes()
+    raise ValueError(
+        f"the body is stored in the file {str(named)!r}, which is not in the cassette's folder {folder} "
+        f"(looked for it there and in {cassette.stem}-files/)"
+    )
+
+
+def _r_response_body(
+    raw: bytes, headers: Headers, index: int, problems: _Problems
+) -> tuple[bytes, str | None]:
+    """R's HTTP clients hand vcr the body already decompressed, and vcr keeps the ``Content-Encoding``
+    header: such a body is taken as it is. Only a body that is still encoded (gzip's magic bytes, or
+    one that another encoding decodes) is decoded, so nothing is decoded twice."""
+    encoding = header(headers, "content-encoding")
+    if not encoding or encoding.strip().lower() == "identity":
+        return raw, None
+    if encoding.strip().lower() in {"gzip", "x-gzip"}:
+        if raw[:2] == b"\x1f\x8b":
+            return _response_body(raw, headers, index, problems)
+        return raw, None
+    try:
+        return decode_content(raw, encoding), encoding
+    except ValueError:
+        return raw, None
+
+
+def _r_interaction(
+    cassette: Path, index: int, item: Mapping[str, Any], problems: _Problems
+) -> RecordedInteraction:
+    request = item["request"]
+    response = item["response"]
+    status = response["status"]
+    code = status.get("status_code", status.get("code")) if isinstance(status, Mapping) else status
+    response_headers = normalise_headers(response.get("headers"))
+    decoded, encoding = _r_response_body(
+        _r_body(response.get("body"), cassette) or b"", response_headers, index, problems
+    )
+    recorded_at = item.get("recorded_at")
+    return RecordedInteraction(
+        index=index,
+        method=str(request["method"]).upper(),
+        uri=str(request["uri"]),
+        request_headers=normalise_headers(request.get("headers")),
+        request_body=_r_body(request.get("body"), cassette) or None,
+        status=int(str(code).strip()),
         response_headers=response_headers,
         response_body=decoded,
         recorded_at=None if recorded_at is None else str(recorded_at),

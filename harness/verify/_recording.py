@@ -16,7 +16,9 @@ from urllib.parse import urlsplit
 from harness._findings import Finding
 from harness._headers import header as header  # re-exported for the cassette readers
 
-RecordingFormat = Literal["vcrpy-yaml", "vcrpy-json", "ruby-vcr-yaml", "test-proxy-json"]
+RecordingFormat = Literal[
+    "vcrpy-yaml", "vcrpy-json", "ruby-vcr-yaml", "r-vcr-yaml", "r-vcr-json", "test-proxy-json"
+]
 """The cassette formats :func:`~harness.verify.read_recording` understands."""
 
 Headers = dict[str, list[str]]

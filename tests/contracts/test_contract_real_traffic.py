@@ -19,6 +19,7 @@ from harness._findings import Finding
 from harness.contracts import check_request, check_response, check_stream_events, match_route
 from harness.contracts._deviations import OBSERVED_OMISSIONS
 from harness.streams._sse import decode_sse
+from tests.real_data import require_real_data
 
 RECORDINGS = Path(__file__).resolve().parents[3] / "shared" / "real-cassettes" / "openai__openai-dotnet"
 
@@ -47,8 +48,7 @@ def _exchanges() -> Iterator[tuple[str, str, Any, int, str, bytes]]:
 
 @pytest.fixture(scope="module")
 def traffic() -> list[tuple[str, str, Any, int, str, bytes]]:
-    if not RECORDINGS.is_dir():
-        pytest.skip(f"the real recordings are not at {RECORDINGS}")
+    require_real_data(RECORDINGS)
     return list(_exchanges())
 
 
@@ -123,7 +123,7 @@ def _first_body(traffic: list[tuple[str, str, Any, int, str, bytes]], operation:
             parsed = json.loads(body)
             if parsed.get("object") != "list" or parsed["data"]:
                 return method, url, parsed
-    pytest.skip(f"no {operation} response in the recordings")
+    pytest.fail(f"no recorded response matches {operation}: route matching of the real traffic is broken")
 
 
 def test_an_unlisted_missing_field_of_a_real_object_is_a_violation(

@@ -55,12 +55,17 @@ def test_compressed_bodies_are_stored_decoded_as_readable_text(tmp_path: Path) -
 def test_stream_reaches_the_caller_while_the_server_is_still_sending(tmp_path: Path) -> None:
     path = tmp_path / "c.yaml"
     seen_before_end: list[bool] = []
-    with StubAPI(event_pause=0.1) as stub, record(path) as recorder:
+    # 0.3 s between events leaves the SDK time to build its event models on a loaded machine (pydantic
+    # 2.7 takes a while to build them on first use); a tee that buffered would still wait ~2 s.
+    with StubAPI(event_pause=0.3) as stub, record(path) as recorder:
         stream = client(stub.base_url).beta.threads.runs.create(
             thread_id="thread_1", assistant_id="asst_1", stream=True, metadata={"deltas": "4"}
         )
         for _event in stream:
             seen_before_end.append(stub.streams_finished == 0)
+        deadline = time.monotonic() + 5  # the server counts the stream once its handler returns
+        while stub.streams_finished == 0 and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert stub.streams_finished == 1
     recorder.save()
     assert seen_before_end[0] is True, "the first event only arrived after the stream had ended"

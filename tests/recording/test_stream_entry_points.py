@@ -31,31 +31,33 @@ def names(events: Any) -> list[str]:
     return [event.event for event in events]
 
 
-def setup(client: openai.OpenAI, question: str = "Hello there") -> tuple[str, str]:
+def assistant_and_thread(client: openai.OpenAI, question: str = "Hello there") -> tuple[str, str]:
+    """An assistant with the weather tool and a thread with ``question`` (a module-level ``setup`` would be
+    run by pytest 8.0 as a nose-style setup function)."""
     assistant = client.beta.assistants.create(model="gpt-4o", tools=[WEATHER])  # type: ignore[list-item]
     thread = client.beta.threads.create(messages=[{"role": "user", "content": question}])
     return assistant.id, thread.id
 
 
 def runs_stream(client: openai.OpenAI) -> list[str]:
-    assistant, thread = setup(client)
+    assistant, thread = assistant_and_thread(client)
     with client.beta.threads.runs.stream(thread_id=thread, assistant_id=assistant) as stream:
         return names(stream)
 
 
 def runs_create_stream_true(client: openai.OpenAI) -> list[str]:
-    assistant, thread = setup(client)
+    assistant, thread = assistant_and_thread(client)
     return names(client.beta.threads.runs.create(thread_id=thread, assistant_id=assistant, stream=True))
 
 
 def runs_create_and_stream(client: openai.OpenAI) -> list[str]:
-    assistant, thread = setup(client)
+    assistant, thread = assistant_and_thread(client)
     with client.beta.threads.runs.create_and_stream(thread_id=thread, assistant_id=assistant) as stream:
         return names(stream)
 
 
 def submit_tool_outputs_stream(client: openai.OpenAI) -> list[str]:
-    assistant, thread = setup(client, "What is the weather in Oslo?")
+    assistant, thread = assistant_and_thread(client, "What is the weather in Oslo?")
     run = client.beta.threads.runs.create_and_poll(thread_id=thread, assistant_id=assistant)
     assert run.status == "requires_action" and run.required_action is not None
     call = run.required_action.submit_tool_outputs.tool_calls[0]
@@ -67,14 +69,14 @@ def submit_tool_outputs_stream(client: openai.OpenAI) -> list[str]:
 
 
 def create_and_run_stream(client: openai.OpenAI) -> list[str]:
-    assistant, _ = setup(client)
+    assistant, _ = assistant_and_thread(client)
     thread = {"messages": [{"role": "user", "content": "Hi"}]}
     with client.beta.threads.create_and_run_stream(assistant_id=assistant, thread=thread) as stream:  # type: ignore[arg-type]
         return names(stream)
 
 
 def create_and_run_stream_true(client: openai.OpenAI) -> list[str]:
-    assistant, _ = setup(client)
+    assistant, _ = assistant_and_thread(client)
     thread = {"messages": [{"role": "user", "content": "Hi"}]}
     return names(client.beta.threads.create_and_run(assistant_id=assistant, thread=thread, stream=True))  # type: ignore[arg-type]
 

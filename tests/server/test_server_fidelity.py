@@ -18,7 +18,7 @@ from server_fidelity_support import REAL, Tap, real_bodies, shape
 
 from harness.server import RunningServer
 
-pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason=f"real recordings not found at {REAL}")
+pytestmark = pytest.mark.usefixtures("real_cassettes")
 
 Scenario = Callable[[openai.OpenAI], None]
 TRACELOOP = (

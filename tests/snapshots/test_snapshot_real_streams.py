@@ -27,7 +27,7 @@ DOTNET_FILES = sorted(
     for path in REAL_CASSETTES.glob(f"openai__openai-dotnet/*__{name}.json")
 )
 
-pytestmark = pytest.mark.skipif(not REAL_CASSETTES.is_dir(), reason=f"{REAL_CASSETTES} is not present")
+pytestmark = pytest.mark.usefixtures("real_cassettes")
 
 
 def vcr_streams(path: Path) -> list[str]:

@@ -11,11 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import openai
-import pytest
 
+from harness import server
 from harness.snapshots import AssistantsSnapshotExtension, StreamSnapshotExtension
-
-server = pytest.importorskip("harness.server", reason="the embedded server is not available")
 
 WEATHER = {
     "type": "function",

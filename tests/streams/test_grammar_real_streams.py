@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from stream_samples import REAL_CASSETTES, real_streams
+from stream_samples import real_streams
 
 from harness.streams import check_stream, decode_sse, iter_events, reconstruct, split_sse_events
 
 REAL = real_streams()
-needs_real = pytest.mark.skipif(not REAL_CASSETTES.is_dir(), reason="../shared/real-cassettes is absent")
+needs_real = pytest.mark.usefixtures("real_cassettes")
 
 
 @needs_real

@@ -10,13 +10,13 @@ import pytest
 import yaml
 from verify_samples import REAL_CASSETTES, CassetteWriter
 
+from tests.real_data import require_real_data
+
 
 @pytest.fixture
 def real_cassettes() -> Path:
-    """The folder of real recordings next to the project, or a skip when it is absent."""
-    if not REAL_CASSETTES.is_dir():
-        pytest.skip(f"real recordings not found at {REAL_CASSETTES}")
-    return REAL_CASSETTES
+    """The folder of real recordings next to the project; skips when it is absent (fails under CI)."""
+    return require_real_data(REAL_CASSETTES)
 
 
 @pytest.fixture
