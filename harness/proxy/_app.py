@@ -260,6 +260,8 @@ async def _proxy(state: ProxyState, request: Request) -> Response:
     cassette = session.cassette
     with session.lock:
         key = cassette.key_for(stored)
+        if cassette.replay_only and not cassette.existed:
+            return _harness_error(cassette.not_found(key))
         interaction = cassette.lookup(key)
         if interaction is None and cassette.replay_only:
             return _unmatched(state, session, key)
