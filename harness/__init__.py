@@ -8,11 +8,11 @@ that importing ``harness`` (as the pytest plugin does) stays cheap.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from harness._errors import ContractViolation, HarnessError
 from harness._findings import Finding, format_findings
+from harness._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from harness.recording import Cassette, Recorder, RecorderConfig, RedactionRules
@@ -48,10 +48,4 @@ _LAZY = {
 }
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'harness' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)

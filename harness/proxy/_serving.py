@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
-from harness._errors import HarnessError
+from harness._uvicorn import serve_app_in_thread
 from harness.proxy._app import ProxyState, create_proxy_app
 from harness.proxy._config import ProxyConfig
 from harness.proxy._session import Accepts
@@ -77,8 +75,6 @@ def serve_proxy(
     Raises:
         HarnessError: The proxy (or the embedded server) did not start, or the baseline is unreadable.
     """
-    import uvicorn
-
     with contextlib.ExitStack() as stack:
         upstream = config.upstream
         if config.upstream is None and config.record_mode == "none":
@@ -94,23 +90,15 @@ def serve_proxy(
         check, accepts = _checker(config)
         state = ProxyState(config, check=check, accepts=accepts, report=report)
         app = create_proxy_app(state)
-        server = uvicorn.Server(
-            uvicorn.Config(app, host=host, port=port, log_level="critical", timeout_graceful_shutdown=2)
+        bound = stack.enter_context(
+            serve_app_in_thread(
+                app,
+                host=host,
+                port=port,
+                name="the proxy",
+                startup_timeout=startup_timeout,
+                shutdown_timeout=15,
+                timeout_graceful_shutdown=2,
+            )
         )
-        thread = threading.Thread(target=server.run, name="harness-proxy", daemon=True)
-        thread.start()
-        deadline = time.monotonic() + startup_timeout
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                server.should_exit = True
-                raise HarnessError(
-                    f"the proxy did not start on {host}:{port} within {startup_timeout} s; "
-                    "choose another port (0 picks a free one)"
-                )
-            time.sleep(0.005)
-        bound = server.servers[0].sockets[0].getsockname()[1]
-        try:
-            yield RunningProxy(url=f"http://{host}:{bound}", port=bound, upstream=str(upstream), state=state)
-        finally:
-            server.should_exit = True
-            thread.join(timeout=15)
+        yield RunningProxy(url=f"http://{host}:{bound}", port=bound, upstream=str(upstream), state=state)

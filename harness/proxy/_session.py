@@ -20,7 +20,7 @@ from harness._findings import Finding
 from harness.recording._cassette import Cassette, Interaction
 from harness.recording._config import ContractsMode, RecordMode
 from harness.recording._locks import CassetteLocks
-from harness.recording._recorder import Checker
+from harness.recording._recorder import Checker, interaction_findings
 from harness.recording._redaction import Redactor
 
 Accepts = Callable[[Finding], bool]
@@ -94,20 +94,7 @@ class CassetteSession:
                 return []
             self._checked.add(id(interaction))
             number = self.cassette.interactions.index(interaction)
-        request = interaction.request
-        found = self._check(
-            str(request.get("method", "GET")),
-            str(request.get("uri", "")),
-            interaction.request_body or None,
-            interaction.status,
-            interaction.response.get("headers") or {},
-            interaction.response_body,
-        )
-        if interaction.meta.get("closed_early"):
-            found = [finding for finding in found if finding.kind != "grammar"]
-        located = [
-            finding.with_location(file=str(self.cassette.path), interaction=number) for finding in found
-        ]
+        located = interaction_findings(self._check, interaction, self.cassette.path, number)
         with self.lock:
             self.findings.extend(located)
         stream = self._report if self._report is not None else sys.stderr

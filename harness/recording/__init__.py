@@ -6,8 +6,9 @@ at start-up, which must not import the recorder, vcrpy's YAML loader or the stre
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from harness._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from harness.recording._cassette import (
@@ -71,10 +72,4 @@ _HOMES = {
 _LAZY = {name: module for module, names in _HOMES.items() for name in names}
 
 
-def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'harness.recording' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value
+__getattr__ = lazy_exports(__name__, _LAZY)

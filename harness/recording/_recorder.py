@@ -343,25 +343,32 @@ class Recorder:
             self._checked.add(id(interaction))
             cassette = self._active()
             number = cassette.interactions.index(interaction)
-        request = interaction.request
-        found = self._check(
-            str(request.get("method", "GET")),
-            str(request.get("uri", "")),
-            interaction.request_body or None,
-            interaction.status,
-            interaction.response.get("headers") or {},
-            interaction.response_body,
-        )
-        if interaction.meta.get("closed_early"):
-            # The caller stopped reading: an unfinished stream is what it asked for.
-            found = [finding for finding in found if finding.kind != "grammar"]
-        elif interaction.meta.get("error"):
-            # A transport error cut the stream (a note reports it): the events received are checked,
-            # the end that never came is not.
-            found = [finding for finding in found if not _about_the_missing_end(finding)]
-        located = [finding.with_location(file=str(cassette.path), interaction=number) for finding in found]
+        located = interaction_findings(self._check, interaction, cassette.path, number)
         with self._lock:
             self.findings.extend(located)
+
+
+def interaction_findings(check: Checker, interaction: Interaction, path: Path, number: int) -> list[Finding]:
+    """The findings of one recorded or replayed interaction, located at ``path`` and its ``number``.
+
+    A stream the caller stopped reading is not held to the grammar; one a transport error cut is
+    checked for the events it received, not for the end that never came.
+    """
+    request = interaction.request
+    response = interaction.response or {}
+    found = check(
+        str(request.get("method", "GET")),
+        str(request.get("uri", "")),
+        interaction.request_body or None,
+        interaction.status,
+        response.get("headers") or {},
+        interaction.response_body,
+    )
+    if interaction.meta.get("closed_early"):
+        found = [finding for finding in found if finding.kind != "grammar"]
+    elif interaction.meta.get("error"):
+        found = [finding for finding in found if not _about_the_missing_end(finding)]
+    return [finding.with_location(file=str(path), interaction=number) for finding in found]
 
 
 def _about_the_missing_end(finding: Finding) -> bool:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from starlette.applications import Starlette
 
-from harness._errors import HarnessError
+from harness._uvicorn import serve_app_in_thread
 from harness.server._app import create_app, is_deterministic, reset_state
 from harness.server._clock import Clock, DeterministicClock, seeded_start
 from harness.server._faults import FaultConfig
@@ -73,35 +71,17 @@ def serve_in_thread(
     Raises:
         HarnessError: When the server does not start (for example, the port is taken).
     """
-    import uvicorn
-
     app = create_app(seed=seed, api_key=api_key, clock=clock, faults=faults, poll_after_ms=poll_after_ms)
-    config = uvicorn.Config(
+    with serve_app_in_thread(
         app,
         host=host,
         port=port,
-        log_level="critical",
+        name="the embedded server",
+        startup_timeout=startup_timeout,
         lifespan="off",
         timeout_graceful_shutdown=1,
         # A deterministic server answers the same requests with the same bytes: no wall-clock date.
         date_header=not is_deterministic(clock),
         server_header=False,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="harness-assistants-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + startup_timeout
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            server.should_exit = True
-            raise HarnessError(
-                f"the embedded server did not start on {host}:{port} within {startup_timeout} s; "
-                "choose another port (0 picks a free one)"
-            )
-        time.sleep(0.005)
-    bound = server.servers[0].sockets[0].getsockname()[1]
-    try:
+    ) as bound:
         yield RunningServer(base_url=f"http://{host}:{bound}/v1", port=bound, app=app)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
