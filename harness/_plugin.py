@@ -285,16 +285,18 @@ def drift_summary(
     new = sum(group.count for group in drift.values() if not group.accepted)
     if strict:
         verdict = f"{new} of them not in the baseline ({baseline}); with --contracts=strict all drift fails"
-    else:
+    elif new:
         verdict = f"{new} new: not in the baseline ({baseline}), which fails the test"
-    lines = [f"{total} drift findings in {len(cassettes)} cassettes, {verdict}"]
+    else:
+        verdict = f"all accepted by the baseline ({baseline})"
+    lines = [f"{_count(total, 'drift finding')} in {_count(len(cassettes), 'cassette')}, {verdict}"]
     rows = sorted(drift.items(), key=lambda row: (row[1].accepted, row[0]))
     kind_width = max(len(kind) for kind, _, _, _ in drift)
     what_width = max(len(_drift_place(obj, path, rule)) for _, obj, path, rule in drift)
     for (kind, obj, path, rule), group in rows:
         state = "accepted" if group.accepted else "new"
         names = sorted(group.cassettes)
-        files = f"{len(names)} cassette" + ("s" if len(names) > 1 else "")
+        files = _count(len(names), "cassette")
         head = f"  {state:<8}  {kind:<{kind_width}}  {_drift_place(obj, path, rule):<{what_width}}"
         if group.accepted and not verbose:
             lines.append(f"{head}  {group.count:>4}x in {files}, e.g. {names[0]}")
@@ -302,6 +304,10 @@ def drift_summary(
         lines.append(f"{head}  {group.count:>4}x in {files}:")
         lines.extend(f"      {name} ({group.cassettes[name]}x)" for name in names)
     return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
 
 
 def _drift_place(obj: str, path: str, rule: str) -> str:

@@ -51,7 +51,7 @@ def test_embedded_server_drift_is_accepted_by_the_built_in_baseline(
     result.stdout.fnmatch_lines(
         [
             "*= contract drift (assistants-harness) =*",
-            "1 drift findings in 1 cassettes, 0 new: not in the baseline (built-in), which fails the test",
+            "1 drift finding in 1 cassette, all accepted by the baseline (built-in)",
             "  accepted  unknown_field  Assistant.reasoning_effort     1x in 1 cassette, e.g. " + CASSETTE,
         ]
     )
@@ -70,7 +70,7 @@ def test_new_drift_fails_and_is_summarised_like_verify_says(pytester: pytest.Pyt
             "*drift/unknown_field Assistant*surprise*",
             "*harness verify cassettes --update-baseline*",
             "*= contract drift (assistants-harness) =*",
-            "2 drift findings in 1 cassettes, 1 new: not in the baseline (built-in), which fails the test",
+            "2 drift findings in 1 cassette, 1 new: not in the baseline (built-in), which fails the test",
             "  new       unknown_field  Assistant.surprise             1x in 1 cassette:",
             f"      {CASSETTE} (1x)",
             "  accepted  unknown_field  Assistant.reasoning_effort     1x in 1 cassette, e.g. " + CASSETTE,
@@ -87,7 +87,7 @@ def test_the_project_baseline_accepts_drift_for_pytest_and_verify_alike(pytester
     assert verify(pytester) == 0
     result = pytester.runpytest_subprocess()
     result.assert_outcomes(passed=1)
-    result.stdout.fnmatch_lines(["*0 new: not in the baseline (built-in + contracts/drift-baseline.yaml)*"])
+    result.stdout.fnmatch_lines(["*all accepted by the baseline (built-in + contracts/drift-baseline.yaml)*"])
     # Strict mode fails on every drift, baselined or not, in both.
     pytester.runpytest_subprocess("--contracts=strict").assert_outcomes(failed=1)
     assert verify(pytester, "--strict") == 1
