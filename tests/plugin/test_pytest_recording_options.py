@@ -198,7 +198,6 @@ def test_stub():
 
 
 def test_both_plugins_start_and_the_header_says_who_handles_vcr(pytester: pytest.Pytester) -> None:
-    pytest.importorskip("pytest_recording")
     pytester.makepyfile(test_nothing="def test_nothing():\n    pass\n")
     harness = run_pytest(pytester, "--record-mode=none", "--block-network", "--allowed-hosts=x")
     harness.assert_outcomes(passed=1)

@@ -27,7 +27,8 @@ import pytest
 
 from harness.server import serve_in_thread
 
-pytest.importorskip("pytest_recording")
+# pytest-recording is a test dependency (the control, and the "both installed" case). It is not imported
+# here: importing it registers vcr.matchers for assertion rewriting, which warns once vcr is loaded.
 
 CONFTEST = """
 import pytest
