@@ -19,10 +19,9 @@ import contextlib
 import json
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from harness._findings import Finding
@@ -75,8 +74,25 @@ _LIBRARY_PACKAGES = frozenset(
 _HIDDEN_HARNESS_MODULES = ("harness.recording", "harness._plugin")
 
 
-Checker = Callable[[str, str, bytes | None, int, dict[str, list[str]], bytes], list[Finding]]
-"""``check(method, uri, request_body, status, response_headers, response_body) -> findings``."""
+class Checker(Protocol):
+    """``check(method, uri, request_body, status, response_headers, response_body, *, request_headers)``.
+
+    The request headers tell what the contracts cannot see in the body: the API version a recording
+    was made against (``OpenAI-Beta: assistants=v1`` traffic is not checked) and multipart uploads.
+    """
+
+    def __call__(
+        self,
+        method: str,
+        uri: str,
+        request_body: bytes | None,
+        status: int,
+        response_headers: dict[str, list[str]],
+        response_body: bytes,
+        /,
+        *,
+        request_headers: dict[str, list[str]] | None = None,
+    ) -> list[Finding]: ...
 
 
 class Recorder:
@@ -351,6 +367,7 @@ class Recorder:
             interaction.status,
             interaction.response.get("headers") or {},
             interaction.response_body,
+            request_headers=request.get("headers") or {},
         )
         if interaction.meta.get("closed_early"):
             # The caller stopped reading: an unfinished stream is what it asked for.
