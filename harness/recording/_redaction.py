@@ -69,6 +69,17 @@ _BUILTIN_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _scoped(pattern: str) -> str:
+    """``pattern`` as one alternative of a larger expression (a leading ``(?i)`` becomes ``(?i:...)``)."""
+    if pattern.startswith("(?i)"):
+        return "(?i:" + pattern[4:] + ")"
+    return "(?:" + pattern + ")"
+
+
+_BUILTIN_SEARCH = re.compile("|".join(_scoped(pattern) for pattern, _ in _BUILTIN_PATTERNS)).search
+"""Finds a match of any built-in pattern (none of them refers back to its own groups)."""
+
+
 def _compile_path(path: str) -> tuple[str, ...]:
     parts = tuple(part for part in path.strip().strip(".").split(".") if part)
     if not parts:
@@ -103,6 +114,10 @@ class Redactor:
                     "fix it in the ini file"
                 ) from None
         self._patterns = tuple(patterns)
+        # One search for "could any built-in pattern match?": most header values and URLs hold nothing
+        # secret, and a value no pattern matches is left as it is by every substitution anyway.
+        self._builtin_count = len(_BUILTIN_PATTERNS)
+        self._builtin_search = _BUILTIN_SEARCH
         self._byte_patterns = tuple(
             (_bytes_pattern(pattern), replacement.encode("utf-8")) for pattern, replacement in patterns
         )
@@ -110,7 +125,10 @@ class Redactor:
 
     def text(self, value: str) -> str:
         """Scrub every secret-looking substring of ``value``."""
-        for pattern, replacement in self._patterns:
+        patterns = self._patterns
+        if self._builtin_search(value) is None:
+            patterns = patterns[self._builtin_count :]  # the project's own patterns still apply
+        for pattern, replacement in patterns:
             value = pattern.sub(replacement, value)
         return value
 
