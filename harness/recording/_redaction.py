@@ -76,8 +76,29 @@ def _scoped(pattern: str) -> str:
     return "(?:" + pattern + ")"
 
 
-_BUILTIN_SEARCH = re.compile("|".join(_scoped(pattern) for pattern, _ in _BUILTIN_PATTERNS)).search
-"""Finds a match of any built-in pattern (none of them refers back to its own groups)."""
+_BUILTIN_MATCH = re.compile("|".join(_scoped(pattern) for pattern, _ in _BUILTIN_PATTERNS)).search
+
+
+def _BUILTIN_SEARCH(value: str) -> object | None:
+    """Finds a match of any built-in pattern (none of them refers back to its own groups).
+
+    Every built-in pattern contains a literal: a key's prefix (``sk-``, ``org-``, ``proj_``), a JWT's
+    ``eyJ`` or, ignoring case, ``bearer`` or a secret query parameter's ``name=`` (each name ends in
+    ``key`` or ``token``). Text without any of them is answered with substring tests, much cheaper
+    than the patterns. For ASCII text, ignoring case is exactly what ``str.lower()`` does; other text
+    always goes to the patterns (their case folding is wider than ``str.lower()``).
+    """
+    if (
+        value.isascii()
+        and "sk-" not in value
+        and "org-" not in value
+        and "proj_" not in value
+        and "eyJ" not in value
+    ):
+        lowered = value.lower()
+        if "bearer" not in lowered and "key=" not in lowered and "token=" not in lowered:
+            return None
+    return _BUILTIN_MATCH(value)
 
 
 def _compile_path(path: str) -> tuple[str, ...]:
