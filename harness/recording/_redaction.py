@@ -69,6 +69,17 @@ _BUILTIN_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _could_hold_builtin_bytes(value: bytes) -> bool:
+    """Whether a built-in pattern's bytes twin could match ``value`` (see :func:`_BUILTIN_SEARCH`).
+
+    Bytes patterns ignore case for ASCII letters only, exactly as ``bytes.lower()`` lowers them.
+    """
+    if b"sk-" in value or b"org-" in value or b"proj_" in value or b"eyJ" in value:
+        return True
+    lowered = value.lower()
+    return b"bearer" in lowered or b"key=" in lowered or b"token=" in lowered
+
+
 def _scoped(pattern: str) -> str:
     """``pattern`` as one alternative of a larger expression (a leading ``(?i)`` becomes ``(?i:...)``)."""
     if pattern.startswith("(?i)"):
@@ -163,7 +174,10 @@ class Redactor:
 
     def binary(self, value: bytes) -> bytes:
         """Scrub every secret-looking run of bytes of ``value`` (a body that is not UTF-8 text)."""
-        for pattern, replacement in self._byte_patterns:
+        patterns = self._byte_patterns
+        if not _could_hold_builtin_bytes(value):
+            patterns = patterns[self._builtin_count :]
+        for pattern, replacement in patterns:
             value = pattern.sub(replacement, value)
         return value
 

@@ -244,3 +244,26 @@ def test_scrubbing_text_is_every_built_in_pattern_applied_in_turn(pieces: list[s
     for pattern, replacement in _BUILTIN_PATTERNS:
         expected = re.sub(pattern, replacement, expected)
     assert Redactor().text(value) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(_FRAGMENTS).map(lambda text: text.encode("utf-8")),
+            st.binary(max_size=8),
+        ),
+        max_size=12,
+    )
+)
+def test_scrubbing_bytes_is_every_built_in_pattern_applied_in_turn(pieces: list[bytes]) -> None:
+    """The same for bodies that are not UTF-8 text (gzip bodies of vcrpy cassettes, uploads)."""
+    import re
+
+    from harness.recording._redaction import _BUILTIN_PATTERNS, _bytes_pattern
+
+    value = b"".join(pieces)
+    expected = value
+    for pattern, replacement in _BUILTIN_PATTERNS:
+        expected = _bytes_pattern(re.compile(pattern)).sub(replacement.encode("utf-8"), expected)
+    assert Redactor().binary(value) == expected
