@@ -18,6 +18,12 @@ safe loader (libyaml's event parser when available) with three limits added:
 
 ``MemoryError`` and ``RecursionError`` while reading become :class:`UnsafeYamlError` too. JSON cassettes
 go through :func:`load_document` with the same depth limit. Timestamps stay strings.
+
+Speed: a file is first composed by libyaml (as ``yaml.CSafeLoader`` does, which stops at 1,000 levels
+itself), and its nodes are walked once: a tree without shared nodes (no alias) within :data:`MAX_DEPTH`
+is constructed at once, which is every cassette vcrpy or the harness writes. Anything else (an alias,
+deeper nesting, a parse error) is read again by the bounded composer, which applies the limits above
+and words the refusal.
 """
 
 from __future__ import annotations
