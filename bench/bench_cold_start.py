@@ -171,11 +171,9 @@ def session(python: Path, folder: Path, expected: int) -> tuple[float, float]:
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     summary = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     counts = {word: int(number) for number, word in re.findall(r"(\d+) (passed|failed|error)", summary)}
-    # The harness fails the streamed 2024 recordings on contract violations (fields the API added
-    # since); their checks ran all the same. Anything else (errors, missing tests) stops the benchmark.
-    failures = [line for line in result.stdout.splitlines() if line.startswith("FAILED ")]
-    unexpected = [line for line in failures if "ContractViolation" not in line]
-    if result.returncode not in (0, 1) or "error" in counts or sum(counts.values()) != expected or unexpected:
+    # Every replay passes on both sides (the 2024 recordings are Assistants v1 traffic, which the v2
+    # contracts do not judge, as in ``harness verify``); anything else stops the benchmark.
+    if result.returncode != 0 or counts.get("passed") != expected:
         raise SystemExit(f"{python} failed on {folder}:\n{result.stdout[-3000:]}\n{result.stderr[-2000:]}")
     return elapsed, cpu
 

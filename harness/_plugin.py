@@ -663,10 +663,14 @@ def pytest_runtest_makereport(
         item.stash[_PASSED] = report.passed
     elif report.when == "teardown":
         recorder = item.stash.get(_RECORDER, None)
-        if recorder is not None and recorder.findings:
-            drift = _drift_records(item, recorder)
-            if drift:
-                report.harness_drift = drift  # type: ignore[attr-defined]
+        if recorder is not None:
+            # pytest keeps every item until the session ends: holding on to the recorder would keep
+            # every cassette's interactions alive, and each garbage collection would walk them all.
+            del item.stash[_RECORDER]
+            if recorder.findings:
+                drift = _drift_records(item, recorder)
+                if drift:
+                    report.harness_drift = drift  # type: ignore[attr-defined]
     return report
 
 

@@ -230,10 +230,13 @@ def replay_guard(
         return contextlib.nullcontext()
     from harness.recording._network import NetworkGuard
 
+    # The guard stays in the item's stash for the session: it keeps the path, not the cassette.
+    nodeid, path = item.nodeid, cassette.path
+
     def describe(host: str, port: int | None) -> str:
         where = f"{host}:{port}" if port is not None else host
         return (
-            f"Network is disabled while {item.nodeid} replays {cassette.path}: the connection to {where} "
+            f"Network is disabled while {nodeid} replays {path}: the connection to {where} "
             f"was refused. Allow it with --allowed-hosts={host} (or 'ignore_hosts' in vcr_config), "
             f"or record it with --record-mode=once."
         )

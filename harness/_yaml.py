@@ -18,6 +18,12 @@ safe loader (libyaml's event parser when available) with three limits added:
 
 ``MemoryError`` and ``RecursionError`` while reading become :class:`UnsafeYamlError` too. JSON cassettes
 go through :func:`load_document` with the same depth limit. Timestamps stay strings.
+
+Speed: a file is first composed by libyaml (as ``yaml.CSafeLoader`` does, which stops at 1,000 levels
+itself), and its nodes are walked once: a tree without shared nodes (no alias) within :data:`MAX_DEPTH`
+is constructed at once, which is every cassette vcrpy or the harness writes. Anything else (an alias,
+deeper nesting, a parse error) is read again by the bounded composer, which applies the limits above
+and words the refusal.
 """
 
 from __future__ import annotations
@@ -178,6 +184,19 @@ except ImportError:  # pragma: no cover - libyaml is missing on some platforms
 
 if _LIBYAML:
 
+    class _PlainCassetteLoader(CParser, _CassetteConstructor, Resolver):
+        """libyaml's parser and composer (as ``yaml.CSafeLoader``), the cassette constructor.
+
+        Its node graph is used only when :func:`_tree_within_limits` finds it a tree (no alias) no
+        deeper than :data:`MAX_DEPTH`; libyaml itself stops at 1,000 levels, so composing cannot
+        exhaust the stack, and without aliases the graph is no larger than the text.
+        """
+
+        def __init__(self, stream: str | bytes) -> None:
+            CParser.__init__(self, stream)
+            _CassetteConstructor.__init__(self)
+            Resolver.__init__(self)
+
     class _CassetteLoader(_BoundedComposer, CParser, _CassetteConstructor, Resolver):
         """libyaml's event parser, the bounded composer, the cassette constructor."""
 
@@ -214,6 +233,21 @@ def load_yaml(text: str | bytes) -> Any:
             :data:`MAX_DEPTH`; or memory or recursion ran out.
         yaml.YAMLError: The text is not YAML.
     """
+    if _LIBYAML:
+        # Most cassettes use no alias: libyaml composes them (as vcrpy reads them), and a walk of the
+        # nodes confirms the limits. Anything else (an alias, deep nesting, an error) is read again by
+        # the bounded composer, which counts what aliases expand to and words the refusal.
+        plain = _PlainCassetteLoader(text)
+        try:
+            node = plain.get_single_node()
+            if node is None:
+                return None
+            if _tree_within_limits(node):
+                return plain.construct_document(node)
+        except (yaml.YAMLError, MemoryError, RecursionError):
+            pass
+        finally:
+            plain.dispose()
     loader = _CassetteLoader(text, max(ALIAS_BUDGET, len(text)))
     try:
         return loader.get_single_data()
@@ -223,6 +257,30 @@ def load_yaml(text: str | bytes) -> Any:
         ) from None
     finally:
         loader.dispose()
+
+
+def _tree_within_limits(root: Node) -> bool:
+    """Whether no node is reached twice (no alias, no cycle) and nesting stays within :data:`MAX_DEPTH`."""
+    seen = {id(root)}
+    level = [root]
+    for _ in range(MAX_DEPTH):  # the root is at depth 1, as the bounded composer counts
+        children: list[Node] = []
+        for node in level:
+            kind = type(node)
+            if kind is MappingNode:
+                for key, value in node.value:
+                    children.append(key)
+                    children.append(value)
+            elif kind is SequenceNode:
+                children.extend(node.value)
+        if not children:
+            return True
+        before = len(seen)
+        seen.update(map(id, children))
+        if len(seen) - before != len(children):
+            return False
+        level = children
+    return False
 
 
 def load_json(text: str | bytes) -> Any:

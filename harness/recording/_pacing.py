@@ -12,7 +12,6 @@ import contextlib
 import importlib
 from collections.abc import Iterator
 from typing import Any
-from unittest import mock
 
 
 def _no_sleep(self: Any, seconds: float) -> None:
@@ -28,6 +27,21 @@ def _no_retry_wait(self: Any, *args: Any, **kwargs: Any) -> float:
 
 
 @contextlib.contextmanager
+def _replaced(owner: type, name: str, value: Any) -> Iterator[None]:
+    """``owner.name`` is ``value`` within the block (what the class itself held is put back)."""
+    own = vars(owner)
+    had, original = name in own, own.get(name)
+    setattr(owner, name, value)
+    try:
+        yield
+    finally:
+        if had:
+            setattr(owner, name, original)
+        else:
+            delattr(owner, name)
+
+
+@contextlib.contextmanager
 def instant_sdk_waits() -> Iterator[None]:
     """Within the block, the openai SDK neither sleeps between polls nor before retries."""
     with contextlib.ExitStack() as stack:
@@ -37,9 +51,7 @@ def instant_sdk_waits() -> Iterator[None]:
         except ImportError:
             yield
             return
-        stack.enter_context(mock.patch.object(resource.SyncAPIResource, "_sleep", _no_sleep))
-        stack.enter_context(mock.patch.object(resource.AsyncAPIResource, "_sleep", _no_async_sleep))
-        stack.enter_context(
-            mock.patch.object(base_client.BaseClient, "_calculate_retry_timeout", _no_retry_wait)
-        )
+        stack.enter_context(_replaced(resource.SyncAPIResource, "_sleep", _no_sleep))
+        stack.enter_context(_replaced(resource.AsyncAPIResource, "_sleep", _no_async_sleep))
+        stack.enter_context(_replaced(base_client.BaseClient, "_calculate_retry_timeout", _no_retry_wait))
         yield

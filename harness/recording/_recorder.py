@@ -19,10 +19,9 @@ import contextlib
 import json
 import re
 import threading
-from collections.abc import Callable
 from pathlib import Path
 from types import FrameType, TracebackType
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from harness._findings import Finding
@@ -75,8 +74,25 @@ _LIBRARY_PACKAGES = frozenset(
 _HIDDEN_HARNESS_MODULES = ("harness.recording", "harness._plugin")
 
 
-Checker = Callable[[str, str, bytes | None, int, dict[str, list[str]], bytes], list[Finding]]
-"""``check(method, uri, request_body, status, response_headers, response_body) -> findings``."""
+class Checker(Protocol):
+    """``check(method, uri, request_body, status, response_headers, response_body, *, request_headers)``.
+
+    The request headers tell what the contracts cannot see in the body: the API version a recording
+    was made against (``OpenAI-Beta: assistants=v1`` traffic is not checked) and multipart uploads.
+    """
+
+    def __call__(
+        self,
+        method: str,
+        uri: str,
+        request_body: bytes | None,
+        status: int,
+        response_headers: dict[str, list[str]],
+        response_body: bytes,
+        /,
+        *,
+        request_headers: dict[str, list[str]] | None = None,
+    ) -> list[Finding]: ...
 
 
 class Recorder:
@@ -363,6 +379,7 @@ def interaction_findings(check: Checker, interaction: Interaction, path: Path, n
         interaction.status,
         response.get("headers") or {},
         interaction.response_body,
+        request_headers=request.get("headers") or {},
     )
     if interaction.meta.get("closed_early"):
         found = [finding for finding in found if finding.kind != "grammar"]

@@ -69,6 +69,49 @@ _BUILTIN_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _could_hold_builtin_bytes(value: bytes) -> bool:
+    """Whether a built-in pattern's bytes twin could match ``value`` (see :func:`_BUILTIN_SEARCH`).
+
+    Bytes patterns ignore case for ASCII letters only, exactly as ``bytes.lower()`` lowers them.
+    """
+    if b"sk-" in value or b"org-" in value or b"proj_" in value or b"eyJ" in value:
+        return True
+    lowered = value.lower()
+    return b"bearer" in lowered or b"key=" in lowered or b"token=" in lowered
+
+
+def _scoped(pattern: str) -> str:
+    """``pattern`` as one alternative of a larger expression (a leading ``(?i)`` becomes ``(?i:...)``)."""
+    if pattern.startswith("(?i)"):
+        return "(?i:" + pattern[4:] + ")"
+    return "(?:" + pattern + ")"
+
+
+_BUILTIN_MATCH = re.compile("|".join(_scoped(pattern) for pattern, _ in _BUILTIN_PATTERNS)).search
+
+
+def _BUILTIN_SEARCH(value: str) -> object | None:
+    """Finds a match of any built-in pattern (none of them refers back to its own groups).
+
+    Every built-in pattern contains a literal: a key's prefix (``sk-``, ``org-``, ``proj_``), a JWT's
+    ``eyJ`` or, ignoring case, ``bearer`` or a secret query parameter's ``name=`` (each name ends in
+    ``key`` or ``token``). Text without any of them is answered with substring tests, much cheaper
+    than the patterns. For ASCII text, ignoring case is exactly what ``str.lower()`` does; other text
+    always goes to the patterns (their case folding is wider than ``str.lower()``).
+    """
+    if (
+        value.isascii()
+        and "sk-" not in value
+        and "org-" not in value
+        and "proj_" not in value
+        and "eyJ" not in value
+    ):
+        lowered = value.lower()
+        if "bearer" not in lowered and "key=" not in lowered and "token=" not in lowered:
+            return None
+    return _BUILTIN_MATCH(value)
+
+
 def _compile_path(path: str) -> tuple[str, ...]:
     parts = tuple(part for part in path.strip().strip(".").split(".") if part)
     if not parts:
@@ -103,6 +146,10 @@ class Redactor:
                     "fix it in the ini file"
                 ) from None
         self._patterns = tuple(patterns)
+        # One search for "could any built-in pattern match?": most header values and URLs hold nothing
+        # secret, and a value no pattern matches is left as it is by every substitution anyway.
+        self._builtin_count = len(_BUILTIN_PATTERNS)
+        self._builtin_search = _BUILTIN_SEARCH
         self._byte_patterns = tuple(
             (_bytes_pattern(pattern), replacement.encode("utf-8")) for pattern, replacement in patterns
         )
@@ -110,7 +157,10 @@ class Redactor:
 
     def text(self, value: str) -> str:
         """Scrub every secret-looking substring of ``value``."""
-        for pattern, replacement in self._patterns:
+        patterns = self._patterns
+        if self._builtin_search(value) is None:
+            patterns = patterns[self._builtin_count :]  # the project's own patterns still apply
+        for pattern, replacement in patterns:
             value = pattern.sub(replacement, value)
         return value
 
@@ -124,7 +174,10 @@ class Redactor:
 
     def binary(self, value: bytes) -> bytes:
         """Scrub every secret-looking run of bytes of ``value`` (a body that is not UTF-8 text)."""
-        for pattern, replacement in self._byte_patterns:
+        patterns = self._byte_patterns
+        if not _could_hold_builtin_bytes(value):
+            patterns = patterns[self._builtin_count :]
+        for pattern, replacement in patterns:
             value = pattern.sub(replacement, value)
         return value
 

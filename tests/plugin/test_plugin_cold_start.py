@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +70,62 @@ def test_fuzzing_without_hypothesis_names_the_extra() -> None:
     )
     assert command.returncode == 2
     assert "harness fuzz: error:" in command.stderr and "assistants-harness[fuzz]" in command.stderr
+
+
+LEAK_REPORTER = """
+import gc, json
+import openai  # noqa: F401
+import pytest
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir():
+    return {folder!r}
+
+def pytest_sessionfinish(session):
+    gc.collect()
+    alive = {{}}
+    for value in gc.get_objects():
+        name = f"{{getattr(type(value), '__module__', '')}}.{{type(value).__name__}}"
+        if name.startswith("harness.recording."):
+            alive[name] = alive.get(name, 0) + 1
+    with open("alive.json", "w") as stream:
+        json.dump(alive, stream)
+"""
+
+LEAK_TESTS = """
+import httpx
+import pytest
+import yaml
+
+CASSETTE = {cassette!r}
+
+@pytest.mark.parametrize("round", range(3))
+@pytest.mark.vcr
+@pytest.mark.default_cassette(CASSETTE.rsplit("/", 1)[-1])
+def test_replay(round):
+    with open(CASSETTE) as stream:
+        interactions = yaml.safe_load(stream)["interactions"]
+    with httpx.Client() as client:
+        for interaction in interactions:
+            request = interaction["request"]
+            answer = client.request(request["method"], request["uri"], content=request["body"] or None)
+            assert answer.status_code == interaction["response"]["status"]["code"]
+"""
+
+
+def test_replayed_cassettes_are_not_kept_alive_after_their_test(
+    pytester: pytest.Pytester, real_cassettes: Path
+) -> None:
+    """pytest keeps every test item until the session ends; what the harness stashes on an item must
+    not keep the test's cassette (and every interaction in it) alive, or each garbage collection of a
+    long session walks all of them."""
+    folder = real_cassettes / "traceloop__openllmetry"
+    cassette = next(folder.glob("*test_new_assistant_with_polling.yaml"))
+    pytester.makeconftest(LEAK_REPORTER.format(folder=str(folder)))
+    pytester.makepyfile(test_leak=LEAK_TESTS.format(cassette=str(cassette)))
+    result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:recording")
+    result.assert_outcomes(passed=3)
+    alive = json.loads((pytester.path / "alive.json").read_text())
+    kept = {name: count for name, count in alive.items() if name.endswith((".Cassette", ".Interaction"))}
+    assert kept == {}
+    assert alive, "the reporter saw the harness's recording objects (the session-wide ones at least)"

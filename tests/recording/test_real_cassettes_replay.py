@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import httpx
 import openai
 import pytest
 import yaml
@@ -208,3 +209,41 @@ def test_streamed_run_replays_the_recorded_events_async(
         collected, last = asyncio.run(scenario())
     assert recorder.errors == []
     assert collected == text and last == "thread.run.completed"
+
+
+@pytest.mark.parametrize("name", ["test_assistant", "test_streaming_assistant"])
+def test_assistants_v1_recordings_replay_unchecked_as_harness_verify_reads_them(
+    real_cassettes: Path, tmp_path: Path, name: str
+) -> None:
+    """Recordings of the retired v1 API (``OpenAI-Beta: assistants=v1``) are not held to the v2 contracts.
+
+    ``harness verify`` skips them; a replay through the plugin's checker must too, or a suite recorded
+    in 2024 fails on fields the v2 API added since.
+    """
+    from harness.verify import check_exchange
+
+    path, interactions = load(real_cassettes, name, tmp_path)
+    v1 = [i for i in interactions if "assistants=v1" in str(i["request"]["headers"]).replace(" ", "")]
+    assert v1, "the recording was made against the v1 API"
+    # Without its request headers the same traffic breaks the v2 contracts: the check below could fail.
+    assert any(
+        check_exchange(
+            i["request"]["method"],
+            i["request"]["uri"],
+            i["request"]["body"],
+            i["response"]["status"]["code"],
+            i["response"]["headers"],
+            i["response"]["body"]["string"],
+        )
+        for i in v1
+    )
+    config = RecorderConfig(path=path, record_mode="none", contracts="tolerant")
+    with Recorder(config, check=check_exchange) as recorder, httpx.Client() as http:
+        for interaction in interactions:
+            request = interaction["request"]
+            answer = http.request(request["method"], request["uri"], content=request["body"] or None)
+            answer.read()
+            assert answer.status_code == interaction["response"]["status"]["code"]
+    assert recorder.errors == []
+    assert recorder.cassette is not None and recorder.cassette.unused == []
+    assert [f for f in recorder.findings if f.severity == "violation"] == []
