@@ -90,6 +90,8 @@ def test_a_changed_stream_fails_with_a_line_diff(project: pytest.Pytester) -> No
 
 
 def test_fixtures_are_documented(project: pytest.Pytester) -> None:
+    # pytest-asyncio (a test dependency) warns in this process when its loop scope is not configured
+    project.makeini("[pytest]\nasyncio_default_fixture_loop_scope = function\n")
     result = project.runpytest("--fixtures")
     result.stdout.fnmatch_lines(
         [
