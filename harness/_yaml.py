@@ -19,11 +19,12 @@ safe loader (libyaml's event parser when available) with three limits added:
 ``MemoryError`` and ``RecursionError`` while reading become :class:`UnsafeYamlError` too. JSON cassettes
 go through :func:`load_document` with the same depth limit. Timestamps stay strings.
 
-Speed: a file is first composed by libyaml (as ``yaml.CSafeLoader`` does, which stops at 1,000 levels
-itself), and its nodes are walked once: a tree without shared nodes (no alias) within :data:`MAX_DEPTH`
-is constructed at once, which is every cassette vcrpy or the harness writes. Anything else (an alias,
-deeper nesting, a parse error) is read again by the bounded composer, which applies the limits above
-and words the refusal.
+Speed: where libyaml limits nesting itself (PyYAML 6.0.4's does, at 1,000 levels), a file is first
+composed by libyaml (as ``yaml.CSafeLoader`` does), and its nodes are walked once: a tree without shared
+nodes (no alias) within :data:`MAX_DEPTH` is constructed at once, which is every cassette vcrpy or the
+harness writes. Anything else (an alias, deeper nesting, a parse error) is read again by the bounded
+composer, which applies the limits above and words the refusal. An older libyaml composes any depth
+recursively in C, so there every file goes through the bounded composer.
 """
 
 from __future__ import annotations
@@ -225,6 +226,25 @@ else:  # pragma: no cover - libyaml is missing on some platforms
             Resolver.__init__(self)
 
 
+def _libyaml_limits_nesting() -> bool:
+    """Whether this libyaml refuses deep nesting itself (as the one PyYAML 6.0.4 bundles does).
+
+    An older libyaml composes any depth recursively in C, which a hostile file can use to overflow
+    the stack and kill the process; there the fast path is not taken and every file goes through the
+    bounded composer.
+    """
+    if not _LIBYAML:
+        return False
+    try:
+        yaml.compose("[" * 2000 + "]" * 2000, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return True
+    return False
+
+
+_FAST_PATH = _libyaml_limits_nesting()
+
+
 def load_yaml(text: str | bytes) -> Any:
     """Parse one YAML document safely (see the module's description of the limits).
 
@@ -233,7 +253,7 @@ def load_yaml(text: str | bytes) -> Any:
             :data:`MAX_DEPTH`; or memory or recursion ran out.
         yaml.YAMLError: The text is not YAML.
     """
-    if _LIBYAML:
+    if _FAST_PATH:
         # Most cassettes use no alias: libyaml composes them (as vcrpy reads them), and a walk of the
         # nodes confirms the limits. Anything else (an alias, deep nesting, an error) is read again by
         # the bounded composer, which counts what aliases expand to and words the refusal.

@@ -37,7 +37,10 @@ def test_the_example_suite_replays_its_cassettes_and_snapshots(
     result.assert_outcomes(passed=TESTS)
     # The drift the embedded server reproduces is the real API's: the built-in baseline accepts it.
     result.stdout.fnmatch_lines(
-        ["*= contract drift (assistants-harness) =*", "*drift findings in *, all accepted by the baseline (built-in)"]
+        [
+            "*= contract drift (assistants-harness) =*",
+            "*drift findings in *, all accepted by the baseline (built-in)",
+        ]
     )
     verify = [sys.executable, "-m", "harness", "verify", "cassettes"]
     assert subprocess.run(verify, cwd=example, capture_output=True, check=False).returncode == 0
