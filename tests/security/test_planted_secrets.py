@@ -25,6 +25,7 @@ from tests.security.secret_servers import (
     JWT_BEARER,
     KEY_IN_BINARY,
     KEY_IN_QUERY,
+    KEY_IN_RESPONSE_HEADER,
     KEY_IN_UPLOAD,
     KEY_IN_X_API_KEY,
     KEY_IN_ZSTD,
@@ -84,6 +85,39 @@ def test_no_planted_secret_reaches_the_cassette(tmp_path: Path) -> None:
     assert any("api-key=REDACTED&api_key=REDACTED&key=REDACTED&limit=2" in uri for uri in uris)
     binary = next(item for item in document["interactions"] if item["request"]["uri"].endswith("/binary"))
     assert binary["response"]["body"]["string"].startswith(b"\xff\xfe\x00binary sk-REDACTED")
+
+
+def test_a_plain_vcrpy_cassette_replays_as_it_is_and_is_scrubbed_when_written_again(tmp_path: Path) -> None:
+    """vcrpy writes secrets into its cassettes; replay serves them as the file holds them (as vcrpy
+    would), and nothing of them reaches the file when the harness writes it again."""
+    import vcr
+
+    path = tmp_path / "vcrpy.yaml"
+    headers = {"x-api-key": KEY_IN_X_API_KEY, "authorization": f"Bearer {JWT_BEARER}"}
+    with SecretServer() as server:
+        with (
+            vcr.VCR().use_cassette(str(path)),
+            httpx.Client(base_url=server.base_url + "/", headers=headers) as client,
+        ):
+            client.get("headers").raise_for_status()
+            client.get("assistants", params={**KEY_IN_QUERY, "limit": "2"}).raise_for_status()
+        written_by_vcrpy = path.read_text()
+        assert JWT_BEARER in written_by_vcrpy and KEY_IN_RESPONSE_HEADER in written_by_vcrpy
+        with (
+            Recorder(RecorderConfig(path=path, record_mode="new_episodes")) as recorder,
+            httpx.Client(base_url=server.base_url + "/", headers=headers) as client,
+        ):
+            replayed = client.get("headers")
+            client.get("reason").raise_for_status()  # not in the cassette: recorded
+        recorder.save()
+    assert replayed.headers["x-api-key"] == KEY_IN_RESPONSE_HEADER  # served as the file held it
+    document = load_yaml(path.read_bytes())
+    assert [item["request"]["uri"].rsplit("/", 1)[-1] for item in document["interactions"]] == [
+        "headers",
+        "assistants?api-key=REDACTED&api_key=REDACTED&key=REDACTED&limit=2",
+        "reason",
+    ]
+    assert_nothing_planted(path)
 
 
 def test_a_key_streamed_in_pieces_is_scrubbed_and_the_deltas_still_add_up(tmp_path: Path) -> None:
