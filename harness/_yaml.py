@@ -302,7 +302,7 @@ _SCALAR_MAKERS: dict[str, Any] = {
 """How the constructor builds the scalars of the standard tags other than ``str`` (the same functions)."""
 
 
-def _plain_data(loader: yaml.SafeLoader, root: Node) -> Any:
+def _plain_data(loader: SafeConstructor, root: Node) -> Any:
     """The data of a node tree made of standard mappings, sequences and scalars, built in one walk.
 
     What ``loader.construct_document(root)`` gives for such a tree (the same constructor functions build
