@@ -12,6 +12,9 @@
 #   python-3.13   Python 3.13 (3.12 when no 3.13 can be had), newest dependencies: compat subset
 #   lowest        Python 3.11, every direct dependency at its floor in pyproject.toml (uv's
 #                 --resolution lowest-direct): compat and security subsets
+#   core          Python 3.11, the package without any extra (no server, syrupy or Hypothesis):
+#                 tests/core, which replays, records against a given server, verifies, and checks
+#                 that each feature needing an extra names it
 #
 # Prints each environment's versions, its test counts and time, then a table and the total as
 # "total: N passed, N failed, N skipped". Exits non-zero when any environment fails.
@@ -22,7 +25,7 @@ ROOT="$PWD"
 VENVS="$ROOT/.venvs"
 LOGS="$VENVS/logs"
 PIP_FLAGS=(-q --disable-pip-version-check)
-ALL=(openai-3 openai-2 openai-floor python-3.13 lowest)
+ALL=(openai-3 openai-2 openai-floor python-3.13 lowest core)
 mkdir -p "$LOGS"
 
 say() { printf '\n=== %s\n' "$*"; }
@@ -186,6 +189,21 @@ env_lowest() {
     run_tests lowest "${COMPAT[@]}" \
         --deselect tests/contracts/test_contract_export.py::test_committed_schemas_match_the_models \
         --deselect tests/plugin/test_async_runners.py::test_async_client_records_and_replays_under_pytest_asyncio_and_anyio
+}
+
+env_core() {
+    fresh_venv core "$(python311)" || return 1
+    # Only what running tests needs beside the package (pytest-asyncio: pyproject.toml sets its option).
+    pip_install core -e . pytest-xdist pytest-asyncio || return 1
+    versions core
+    local extras
+    extras="$("$VENVS/core/bin/python" -c 'import importlib.util as u; print(*[m for m in ("starlette", "uvicorn", "click", "syrupy", "hypothesis") if u.find_spec(m)])')"
+    if [ -n "$extras" ]; then
+        echo "the core install has modules of the extras: $extras" >&2
+        return 1
+    fi
+    echo "extras: none installed (as intended)"
+    run_tests core tests/core
 }
 
 selected=("$@")

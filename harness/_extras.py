@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from harness._errors import HarnessError
 
-EXTRAS: dict[str, str] = {"hypothesis": "fuzz"}
+EXTRAS: dict[str, str] = {
+    "hypothesis": "fuzz",
+    "starlette": "server",
+    "uvicorn": "server",
+    "multipart": "server",
+    "python_multipart": "server",
+    "syrupy": "snapshots",
+}
 """Top-level module -> the ``assistants-harness[...]`` extra that installs it."""
 
 

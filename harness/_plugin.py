@@ -206,8 +206,16 @@ class HarnessSession:
         """The embedded server's base URL, its state reset for the test ``nodeid`` (ids and clock
         seeded with it): a recording depends on the test alone, and is the same every time."""
         if self._server is None:
-            from harness.server import serve_in_thread
+            from harness._extras import MissingExtraError
 
+            try:
+                from harness.server import serve_in_thread
+            except MissingExtraError as error:
+                raise MissingExtraError(
+                    f"recording {nodeid} sends its traffic to the embedded Assistants server, which is not "
+                    f"installed: {error}. Or point the client at another Assistants-compatible server "
+                    "(OPENAI_BASE_URL)."
+                ) from None
             self._server_context = serve_in_thread()
             self._server = self._server_context.__enter__()
         assert self._server is not None

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from harness._errors import HarnessError
+from harness._extras import missing_extra
 
 
 @contextlib.contextmanager
@@ -39,7 +40,10 @@ def serve_app_in_thread(
     Raises:
         HarnessError: When the server does not start (for example, the port is taken).
     """
-    import uvicorn
+    try:
+        import uvicorn
+    except ModuleNotFoundError as error:
+        raise missing_extra(error, name) from None
 
     options.setdefault("log_level", "critical")
     server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, **options))

@@ -45,9 +45,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     """Serve until interrupted."""
-    import uvicorn
-
+    from harness._extras import missing_extra
     from harness.server import FaultConfig, create_app, wall_clock
+
+    try:
+        import uvicorn
+    except ModuleNotFoundError as error:
+        raise missing_extra(error, "harness serve") from None
 
     try:
         faults = FaultConfig.parse(args.fault) if args.fault else None

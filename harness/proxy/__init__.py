@@ -7,12 +7,17 @@ contract checks as the pytest plugin (it is the same code: :mod:`harness.recordi
 
 from __future__ import annotations
 
-from harness.proxy._app import ProxyState, create_proxy_app
-from harness.proxy._config import Pace, ProxyConfig
-from harness.proxy._names import CASSETTE_HEADER, CassetteNameError, cassette_name, split_target
-from harness.proxy._serving import RunningProxy, serve_proxy
-from harness.proxy._session import CassetteSession
+from harness._extras import missing_extra
 from harness.recording._locks import CassetteLockedError
+
+try:
+    from harness.proxy._app import ProxyState, create_proxy_app
+    from harness.proxy._config import Pace, ProxyConfig
+    from harness.proxy._names import CASSETTE_HEADER, CassetteNameError, cassette_name, split_target
+    from harness.proxy._serving import RunningProxy, serve_proxy
+    from harness.proxy._session import CassetteSession
+except ModuleNotFoundError as error:
+    raise missing_extra(error, "harness proxy") from None
 
 __all__ = [
     "CASSETTE_HEADER",

@@ -6,10 +6,15 @@ tests; ``FaultConfig`` describes injected faults. See docs/server.md for the end
 
 from __future__ import annotations
 
-from harness.server._app import create_app
-from harness.server._clock import DeterministicClock, wall_clock
-from harness.server._faults import FaultConfig
-from harness.server._serving import RunningServer, serve_in_thread
+from harness._extras import missing_extra
+
+try:
+    from harness.server._app import create_app
+    from harness.server._clock import DeterministicClock, wall_clock
+    from harness.server._faults import FaultConfig
+    from harness.server._serving import RunningServer, serve_in_thread
+except ModuleNotFoundError as error:
+    raise missing_extra(error, "the embedded Assistants server (harness.server)") from None
 
 __all__ = [
     "DeterministicClock",

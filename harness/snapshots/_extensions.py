@@ -19,8 +19,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, ClassVar
 
-from syrupy.extensions.json import JSONSnapshotExtension
-from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+from harness._extras import missing_extra
+
+try:
+    from syrupy.extensions.json import JSONSnapshotExtension
+    from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
+except ModuleNotFoundError as error:
+    raise missing_extra(error, "the snapshot extensions and fixtures (harness.snapshots)") from None
 
 from harness.snapshots._normalise import Normaliser
 from harness.snapshots._payloads import load_payload

@@ -1,6 +1,8 @@
 """The snapshot fixtures: syrupy's ``snapshot`` with the harness's extensions.
 
 ``harness/_plugin.py`` re-exports these; the extensions are imported when a fixture is first used.
+syrupy comes with the ``snapshots`` extra: without it, using a fixture fails the test with an error that
+names the extra (not pytest's "fixture 'snapshot' not found").
 """
 
 from __future__ import annotations
@@ -13,8 +15,13 @@ if TYPE_CHECKING:
     from syrupy.assertion import SnapshotAssertion
 
 
+def _syrupy_snapshot(request: pytest.FixtureRequest) -> SnapshotAssertion:
+    snapshot: SnapshotAssertion = request.getfixturevalue("snapshot")
+    return snapshot
+
+
 @pytest.fixture
-def assistants_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+def assistants_snapshot(request: pytest.FixtureRequest) -> SnapshotAssertion:
     """syrupy's ``snapshot`` for Assistants objects and payloads, stored as normalised JSON.
 
     Takes SDK objects and pages, contract models, lists, dicts and JSON text. Ids become stable
@@ -27,12 +34,12 @@ def assistants_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """
     from harness.snapshots._extensions import AssistantsSnapshotExtension
 
-    extension: SnapshotAssertion = snapshot.use_extension(AssistantsSnapshotExtension)
+    extension: SnapshotAssertion = _syrupy_snapshot(request).use_extension(AssistantsSnapshotExtension)
     return extension
 
 
 @pytest.fixture
-def stream_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+def stream_snapshot(request: pytest.FixtureRequest) -> SnapshotAssertion:
     """syrupy's ``snapshot`` for streamed runs, stored as a one-line-per-event transcript.
 
     Takes SSE text or bytes, a list of ``{"event", "data"}`` dicts or the SDK's stream events; deltas
@@ -46,5 +53,5 @@ def stream_snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
     """
     from harness.snapshots._extensions import StreamSnapshotExtension
 
-    extension: SnapshotAssertion = snapshot.use_extension(StreamSnapshotExtension)
+    extension: SnapshotAssertion = _syrupy_snapshot(request).use_extension(StreamSnapshotExtension)
     return extension
