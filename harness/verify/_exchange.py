@@ -162,4 +162,8 @@ def _routed(findings: list[Finding], template: str) -> list[Finding]:
 def _headers(raw: Mapping[str, str | list[str]] | None) -> Headers:
     if not raw:
         return {}
-    return {key: list(value) if isinstance(value, list | tuple) else [value] for key, value in raw.items()}
+    # Read only: lists are shared, not copied (this runs for every replayed interaction).
+    return {
+        key: value if isinstance(value, list) else list(value) if isinstance(value, tuple) else [value]
+        for key, value in raw.items()
+    }
