@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.plugin.conftest import TEST_FILE as TESTS
+from tests.plugin.test_plugin_cold_start import LEAK_TESTS as REPLAY_TESTS
 from tests.stub_api import StubAPI
 
 EXTRA_MODULES = ("starlette", "uvicorn", "multipart", "python_multipart", "syrupy", "hypothesis")
@@ -36,16 +38,6 @@ def pytest_sessionfinish(session):
 """
 )
 
-TESTS = """
-import pytest
-
-def test_retrieve(openai_client):
-    assert openai_client.beta.assistants.retrieve("asst_1").name == "Stub"
-
-def test_stream(openai_client):
-    stream = openai_client.beta.threads.runs.create(thread_id="t", assistant_id="a", stream=True)
-    assert [event.event for event in stream][-1] == "thread.run.completed"
-"""
 
 SNAPSHOT_TEST = """
 def test_snapshot(assistants_snapshot):
@@ -104,23 +96,6 @@ def vcr_cassette_dir():
     return {folder!r}
 """
 
-VCR_TEST = """
-import httpx
-import pytest
-import yaml
-
-@pytest.mark.vcr
-@pytest.mark.default_cassette({name!r})
-def test_polled_run():
-    with open({path!r}) as stream:
-        interactions = yaml.safe_load(stream)["interactions"]
-    with httpx.Client() as client:
-        for interaction in interactions:
-            request = interaction["request"]
-            answer = client.request(request["method"], request["uri"], content=request["body"] or None)
-            assert answer.status_code == interaction["response"]["status"]["code"]
-"""
-
 
 def test_a_pytest_recording_suite_replays_a_real_recording_importing_no_extra(
     pytester: pytest.Pytester, real_cassettes: Path
@@ -128,9 +103,9 @@ def test_a_pytest_recording_suite_replays_a_real_recording_importing_no_extra(
     folder = real_cassettes / "traceloop__openllmetry"
     cassette = next(folder.glob("*test_new_assistant_with_polling.yaml"))
     pytester.makeconftest(CONFTEST.format(extras=EXTRA_MODULES) + VCR_CONFTEST.format(folder=str(folder)))
-    pytester.makepyfile(test_vcr=VCR_TEST.format(name=cassette.name, path=str(cassette)))
+    pytester.makepyfile(test_vcr=REPLAY_TESTS.format(cassette=str(cassette)))
     result = pytester.runpytest_subprocess(*WITHOUT_THEIR_PLUGINS, "-p", "no:recording")
-    result.assert_outcomes(passed=1)
+    result.assert_outcomes(passed=3)
     assert json.loads((pytester.path / "loaded.json").read_text()) == []
 
 
