@@ -7,8 +7,8 @@ pytest-recording) with httpx, after importing the openai SDK as such a suite doe
 in two virtual environments built under ``--venvs`` (default ``/tmp/bench-cold-start``), neither with
 Hypothesis:
 
-- ``harness``: ``pip install assistants-harness`` (this checkout) and nothing else; ``vcr`` markers
-  replay through the harness, contracts and grammar on;
+- ``harness``: ``pip install assistants-harness`` (this checkout, no extra: a session that replays needs
+  none) and nothing else; ``vcr`` markers replay through the harness, contracts and grammar on;
 - ``vcrpy``: ``pip install pytest vcrpy pytest-recording openai httpx``.
 
 Sessions alternate (harness, vcrpy, harness, ...); the figure is the median wall time of the whole
@@ -121,14 +121,17 @@ def build_venvs(venvs: Path, reinstall: bool) -> dict[str, Path]:
                 [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)],
                 check=True,
             )
-        found = subprocess.run(
-            [str(python), "-c", "import importlib.util as u; print(u.find_spec('hypothesis') is not None)"],
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        if found.stdout.strip() != "False":
-            raise SystemExit(f"{folder} has Hypothesis installed; a fair downstream session has not")
+        # Neither side has Hypothesis (its pytest plugin imports all of it in every session); the harness
+        # side has none of its extras either, as `pip install assistants-harness` leaves it.
+        absent = ["hypothesis"] + (["syrupy", "starlette", "uvicorn"] if name == "harness" else [])
+        code = f"import importlib.util as u; print(*[m for m in {absent!r} if u.find_spec(m)])"
+        found = subprocess.run([str(python), "-c", code], capture_output=True, text=True, check=True)
+        if found.stdout.strip():
+            raise SystemExit(
+                f"{folder} has {found.stdout.strip()} installed, which `pip install "
+                f"{'assistants-harness' if name == 'harness' else ' '.join(requirements)}` does not install: "
+                f"remove {folder} and run again to rebuild it"
+            )
         pythons[name] = python
     return pythons
 
