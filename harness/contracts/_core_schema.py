@@ -18,7 +18,7 @@ observed omissions of ``_deviations.py``).
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping, MutableMapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,41 +40,28 @@ def drift_validator(cls: type[BaseModel]) -> SchemaValidator:
     The output is plain tuples, not instances: only the errors matter. The model's ``strict`` setting
     applies to the whole tree, as every contract model of one tree shares it.
     """
-    schema = _copy_tree(dict(cls.__pydantic_core_schema__))  # dict(): builds a deferred model
-    holder: dict[str, Any] = {"root": schema}
-    _forbid_extras(holder)
+    schema = _forbidding_copy(dict(cls.__pydantic_core_schema__))  # dict(): builds a deferred model
     strict = bool(cls.model_config.get("strict", False))
-    return SchemaValidator(holder["root"], {"strict": strict})
+    return SchemaValidator(schema, {"strict": strict})
 
 
-def _copy_tree(node: Any) -> Any:
-    """A copy of the dicts and lists of a core schema; everything else (classes, functions, values) is
-    shared, as ``_forbid_extras`` only changes dicts. Several times faster than ``copy.deepcopy``."""
-    if isinstance(node, dict):
-        return {key: _copy_tree(value) for key, value in node.items()}
+def _forbidding_copy(node: Any) -> Any:
+    """A copy of the dicts and lists of a core schema in which every ``model`` node is its ``model-fields``
+    node with ``extra_behavior="forbid"``; everything else (classes, functions, values) is shared. One
+    pass, several times faster than ``copy.deepcopy`` and an edit."""
     if isinstance(node, list):
-        return [_copy_tree(value) for value in node]
-    return node
-
-
-def _forbid_extras(node: MutableMapping[Any, Any] | list[Any]) -> None:
-    entries: list[tuple[Any, Any]] = list(
-        node.items() if isinstance(node, MutableMapping) else enumerate(node)
-    )
-    for key, value in entries:
-        if key == "cls":
-            continue
-        if isinstance(value, dict) and value.get("type") == "model":
-            fields = dict(value["schema"])
-            if "ref" in value:
-                fields["ref"] = value["ref"]
-            node[key] = value = fields
-        if isinstance(value, dict):
-            if value.get("type") == "model-fields":
-                value["extra_behavior"] = "forbid"
-            _forbid_extras(value)
-        elif isinstance(value, list):
-            _forbid_extras(value)
+        return [_forbidding_copy(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if node.get("type") == "model":
+        fields = dict(node["schema"])
+        if "ref" in node:
+            fields["ref"] = node["ref"]
+        node = fields
+    copied = {key: value if key == "cls" else _forbidding_copy(value) for key, value in node.items()}
+    if copied.get("type") == "model-fields":
+        copied["extra_behavior"] = "forbid"
+    return copied
 
 
 def _json_keys(name: str, field_schema: CoreSchema) -> list[str]:

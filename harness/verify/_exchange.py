@@ -162,8 +162,8 @@ def _routed(findings: list[Finding], template: str) -> list[Finding]:
 def _headers(raw: Mapping[str, str | list[str]] | None) -> Headers:
     if not raw:
         return {}
-    # Read only: lists are shared, not copied (this runs for every replayed interaction).
-    return {
-        key: value if isinstance(value, list) else list(value) if isinstance(value, tuple) else [value]
-        for key, value in raw.items()
-    }
+    return {key: list(value) if isinstance(value, _SEQUENCES) else [value] for key, value in raw.items()}
+
+
+_SEQUENCES = (list, tuple)
+"""What header values may be (a constant: ``list | tuple`` would be built anew for every header)."""
