@@ -79,14 +79,16 @@ def _target(model: type[BaseModel]) -> _Target:
     return _Target(drift_validator(model), model.__pydantic_core_schema__)
 
 
-@functools.cache
-def _event_targets() -> dict[str, _Target]:
-    targets = {}
-    for event, model in EVENT_MODELS.items():
-        data_model = model.model_fields["data"].annotation
-        if isinstance(data_model, type) and issubclass(data_model, BaseModel):
-            targets[event] = _target(data_model)
-    return targets
+def _event_target(event: str) -> _Target | None:
+    """The target of an event's ``data`` (``None`` for ``done`` and unknown events), built when the event
+    is first seen: a session builds the validators of the objects its streams carry, no others."""
+    model = EVENT_MODELS.get(event)
+    if model is None:
+        return None
+    data_model = model.model_fields["data"].annotation
+    if isinstance(data_model, type) and issubclass(data_model, BaseModel):
+        return _target(data_model)
+    return None
 
 
 _Place = tuple[str | None, str, int | None]
@@ -316,7 +318,7 @@ def check_event(event: str, data: str | object) -> list[Finding]:
 
 
 def _check_event(event: str | None, data: object, place: _Place) -> list[Finding]:
-    target = _event_targets().get(event) if event is not None else None
+    target = _event_target(event) if event is not None else None
     if target is not None:
         return _validate(target, data, isinstance(data, str | bytes | bytearray), place)
     if event == "done":
