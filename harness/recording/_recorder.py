@@ -24,6 +24,7 @@ from types import FrameType, TracebackType
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
+from harness._errors import HarnessError
 from harness._findings import Finding
 from harness.recording._cassette import (
     Cassette,
@@ -334,7 +335,7 @@ class Recorder:
         """
         if not isinstance(error, Exception):
             return None  # KeyboardInterrupt, SystemExit, pytest's skip and fail: never replaced
-        found: BaseException | None = error if isinstance(error, CassetteError) else None
+        found: BaseException | None = _harness_error(error)
         if found is None and self.errors:
             found = self.errors[0]
         if found is None:
@@ -414,6 +415,19 @@ def _rewrite_hint(hint: str) -> str:
 def _is_library_frame(frame: FrameType) -> bool:
     name = str(frame.f_globals.get("__name__", ""))
     return name.split(".")[0] in _LIBRARY_PACKAGES or name.startswith(_HIDDEN_HARNESS_MODULES)
+
+
+def _harness_error(error: BaseException) -> HarnessError | None:
+    """``error`` itself when the harness raised it, or the harness error it wraps (the SDK reports an
+    exception of its transport as a connection error caused by it)."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, HarnessError):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None
 
 
 def _user_frames(traceback: TracebackType | None) -> TracebackType | None:
