@@ -335,9 +335,9 @@ class Recorder:
         """
         if not isinstance(error, Exception):
             return None  # KeyboardInterrupt, SystemExit, pytest's skip and fail: never replaced
-        found: BaseException | None = _harness_error(error)
-        if found is None and self.errors:
-            found = self.errors[0]
+        found: BaseException | None = error if isinstance(error, HarnessError) else None
+        if found is None:
+            found = self.errors[0] if self.errors else _harness_error(error)
         if found is None:
             for hint in self.hints:
                 error.add_note(hint)
