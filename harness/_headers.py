@@ -6,7 +6,7 @@ strings (some recorders, hand-written cassettes); names come in any case. Standa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 
 def header(headers: Mapping[str, object], name: str) -> str | None:
@@ -27,3 +27,12 @@ def header(headers: Mapping[str, object], name: str) -> str | None:
             continue
         return str(values)
     return None
+
+
+def header_lists(items: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Header ``(name, value)`` pairs (httpx's ``headers.multi_items()``) as names mapped to lists of
+    values, in order: the form cassettes store."""
+    lists: dict[str, list[str]] = {}
+    for name, value in items:
+        lists.setdefault(name, []).append(value)
+    return lists

@@ -25,7 +25,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from harness._errors import HarnessError
-from harness._headers import header
+from harness._headers import header, header_lists
 from harness.proxy._config import ProxyConfig
 from harness.proxy._names import (
     ADMIN_PREFIX,
@@ -43,7 +43,7 @@ from harness.recording._cassette import (
 )
 from harness.recording._locks import CassetteLockedError
 from harness.recording._matching import describe_difference, similarity
-from harness.recording._recorder import Checker
+from harness.recording._recorder import Checker, recording_meta
 from harness.recording._redaction import Redactor
 from harness.recording._transport import response_chunks
 from harness.streams._sse import split_sse_events
@@ -413,12 +413,9 @@ def _finisher(
             return
         done = True
         body = b"".join(chunks)
-        headers: dict[str, list[str]] = {}
-        for name, value in upstream.headers.multi_items():
-            headers.setdefault(name, []).append(value)
-        meta: dict[str, Any] = {"duration_ms": round((time.perf_counter() - started) * 1000, 1)}
-        if not complete and not body.rstrip().endswith(b"data: [DONE]"):
-            meta["closed_early"] = True
+        headers = header_lists(upstream.headers.multi_items())
+        duration = round((time.perf_counter() - started) * 1000, 1)
+        meta: dict[str, Any] = {"duration_ms": duration, **recording_meta(body, complete)}
         streamed = "text/event-stream" in (header(headers, "content-type") or "")
         if streamed and not header(headers, "content-encoding"):
             meta["event_offsets_ms"] = _event_offsets(body, chunks, times, started)

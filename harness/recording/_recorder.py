@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 
 from harness._errors import HarnessError
 from harness._findings import Finding
+from harness._headers import header_lists
 from harness.recording._cassette import (
     Cassette,
     CassetteError,
@@ -41,10 +42,17 @@ from harness.recording._transport import Finish, patch_transports
 from harness.streams._sse import decode_sse
 
 
-def _ends_with_done(body: bytes) -> bool:
-    """True when a stream's last event is ``done``: the SDK stops reading there, before the end of the
-    body, which is not the caller stopping early."""
-    return body.rstrip().endswith(b"data: [DONE]")
+def recording_meta(body: bytes, complete: bool, error: BaseException | None = None) -> dict[str, Any]:
+    """The harness's notes on a response just recorded: the transport ``error`` that cut it, or
+    ``closed_early`` when the client stopped reading before its end. A stream whose last event is
+    ``done`` is complete even if unread to the end: the SDK stops reading there. No duration, so that
+    recording an unchanged test again gives the same file."""
+    meta: dict[str, Any] = {}
+    if error is not None:
+        meta["error"] = {"type": type(error).__name__, "message": str(error)}
+    elif not complete and not body.rstrip().endswith(b"data: [DONE]"):
+        meta["closed_early"] = True
+    return meta
 
 
 class RecordTimeoutError(CassetteError):
@@ -211,22 +219,14 @@ class Recorder:
             interaction = cassette.start_recording(request)
 
         def finish(response: Any, body: bytes, complete: bool, error: BaseException | None = None) -> None:
-            headers: dict[str, list[str]] = {}
-            for name, value in response.headers.multi_items():
-                headers.setdefault(name, []).append(value)
-            meta: dict[str, Any] = {}  # no duration: re-recording an unchanged test gives the same file
-            if error is not None:
-                meta["error"] = {"type": type(error).__name__, "message": str(error)}
-            elif not complete and not _ends_with_done(body):
-                meta["closed_early"] = True
             with self._lock:
                 cassette.finish_recording(
                     interaction,
                     status=response.status_code,
                     reason=response.reason_phrase,
-                    headers=headers,
+                    headers=header_lists(response.headers.multi_items()),
                     body=body,
-                    meta=meta,
+                    meta=recording_meta(body, complete, error),
                 )
             if error is not None:
                 self._note_cut(interaction)

@@ -21,6 +21,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Protocol
 from unittest import mock
 
+from harness._headers import header_lists
 from harness.streams._sse import split_sse_events
 
 if TYPE_CHECKING:
@@ -65,9 +66,7 @@ class Exchange(Protocol):
 
 def request_mapping(request: Any, body: bytes) -> dict[str, Any]:
     """vcrpy's request mapping for an httpx(2) request."""
-    headers: dict[str, list[str]] = {}
-    for name, value in request.headers.multi_items():
-        headers.setdefault(name, []).append(value)
+    headers = header_lists(request.headers.multi_items())
     return {"method": request.method, "uri": str(request.url), "body": body or None, "headers": headers}
 
 
