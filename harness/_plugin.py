@@ -513,10 +513,9 @@ def _report_saved(item: pytest.Item, recorder: Recorder, cassette: Cassette) -> 
 
 
 def _checker() -> Any:
-    try:
-        from harness.verify._exchange import check_exchange
-    except ImportError:  # pragma: no cover - verify is part of the package
-        return None
+    """The contract check of every response (imported on first use: it loads the contract models)."""
+    from harness.verify._exchange import check_exchange
+
     return check_exchange
 
 
