@@ -6,10 +6,11 @@ even where an SDK takes them in the same argument object. Unknown body fields ar
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import Discriminator, Field, Tag
 
+from harness.contracts._model_functions import string_or_array
 from harness.contracts._models._common import (
     RUN_TOOLS_MAX,
     TOOLS_MAX,
@@ -86,18 +87,10 @@ MessageContentPartParam = Annotated[
 ]
 
 
-def _string_or_array(value: Any) -> str | None:
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return None
-
-
 MessageContentParam = Annotated[
     Annotated[str, Tag("string")]
     | Annotated[Annotated[list[MessageContentPartParam], Field(min_length=1)], Tag("array")],
-    Discriminator(_string_or_array),
+    Discriminator(string_or_array),
 ]
 """A message's content: a string, or at least one content part."""
 

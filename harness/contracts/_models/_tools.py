@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Discriminator, Field, JsonValue, Tag, ValidationInfo, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import AfterValidator, ConfigDict, Discriminator, Field, JsonValue, Tag
 
+from harness.contracts._model_functions import named_when_function, string_or_object
 from harness.contracts._models._common import (
     CODE_INTERPRETER_FILES_MAX,
     MAX_NUM_RESULTS_MAX,
@@ -174,22 +174,12 @@ class ResponseFormatJSONSchema(ContractModel):
     json_schema: JSONSchemaFormat
 
 
-def _string_or_object(value: Any) -> str | None:
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, ContractModel):
-        return "object"
-    return None
-
-
 ResponseFormatObject = Annotated[
     ResponseFormatText | ResponseFormatJSONObject | ResponseFormatJSONSchema, Field(discriminator="type")
 ]
 ResponseFormat = Annotated[
     Annotated[Literal["auto"], Tag("string")] | Annotated[ResponseFormatObject, Tag("object")],
-    Discriminator(_string_or_object),
+    Discriminator(string_or_object),
 ]
 """``"auto"`` or a response format object."""
 
@@ -217,22 +207,15 @@ class AssistantToolChoice(ContractModel):
     model_config = ConfigDict(json_schema_extra=_FUNCTION_NAMED)
 
     type: Literal["function", "code_interpreter", "file_search"]
-    function: ToolChoiceFunction | None = Field(default=None, validate_default=True)
-
-    @field_validator("function")
-    @classmethod
-    def _named_when_function(
-        cls, value: ToolChoiceFunction | None, info: ValidationInfo
-    ) -> ToolChoiceFunction | None:
-        if value is None and info.data.get("type") == "function":
-            raise PydanticCustomError("missing", "Field required when type is 'function'")
-        return value
+    function: Annotated[ToolChoiceFunction | None, AfterValidator(named_when_function)] = Field(
+        default=None, validate_default=True
+    )
 
 
 ToolChoice = Annotated[
     Annotated[Literal["none", "auto", "required"], Tag("string")]
     | Annotated[AssistantToolChoice, Tag("object")],
-    Discriminator(_string_or_object),
+    Discriminator(string_or_object),
 ]
 """``none`` / ``auto`` / ``required`` or a named tool."""
 
