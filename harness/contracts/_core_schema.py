@@ -1,66 +1,73 @@
 """What validation reads from pydantic's core schemas of the contract models.
 
-Two things: a *drift-detecting validator* per model, and the JSON meaning of pydantic's error locations.
+Two things: a *drift schema* per model, and the JSON meaning of pydantic's error locations.
 
 The contract models keep unknown fields (``extra="allow"``) so that code building or parsing objects is
-not broken by drift. To *find* the unknown fields, validation uses a second validator built from the
-same core schema with every object set to ``extra_behavior="forbid"``: pydantic then reports each
+not broken by drift. To *find* the unknown fields, validation uses a validator built from a copy of the
+model's core schema with every object set to ``extra_behavior="forbid"``: pydantic then reports each
 unknown field, at any depth, as an ``extra_forbidden`` error with its location, in the same pass that
-checks everything else, without building model instances. The validator reads the structure pydantic
-itself generated from the models, so the two cannot disagree.
+checks everything else, without building model instances. The copy is of the structure pydantic itself
+generated from the models, so the two cannot disagree; it holds no classes (each object's model is named
+in its ``metadata``), which is what lets ``_compiled.py`` keep it without the models.
 
 An error location carries the tags of discriminated unions, which are not part of the JSON;
-:func:`locate` follows the location through the core schema to drop them, to find the schema at the
+:func:`locate` follows the location through a drift schema to drop them, to find the schema at the
 location (for the wording of the finding) and the model whose field the location ends in (for the
 observed omissions of ``_deviations.py``).
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel
-from pydantic_core import SchemaValidator
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 CoreSchema = Mapping[str, Any]
 _WRAPPERS = frozenset(
     {"nullable", "default", "function-after", "function-before", "function-wrap", "lax-or-strict"}
 )
+_UNUSED = frozenset({"metadata", "serialization"})
+"""Keys validation does not read (JSON Schema hints and serializers, which may hold the model classes)."""
+OWNER = "harness_owner"
+"""The ``metadata`` key of an object's schema naming the model it comes from."""
 
 
-@functools.cache
-def drift_validator(cls: type[BaseModel]) -> SchemaValidator:
-    """A validator of ``cls`` that reports unknown fields as ``extra_forbidden`` errors.
+def drift_schema(cls: type[BaseModel]) -> CoreSchema:
+    """The core schema of ``cls`` that reports unknown fields as ``extra_forbidden`` errors.
 
     Every ``model`` node of the core schema is replaced by its ``model-fields`` node with
-    ``extra_behavior="forbid"`` (the ``model`` node would reuse the class's own, permissive validator).
-    The output is plain tuples, not instances: only the errors matter. The model's ``strict`` setting
-    applies to the whole tree, as every contract model of one tree shares it.
+    ``extra_behavior="forbid"`` and the model's name in its metadata (the ``model`` node would reuse the
+    class's own, permissive validator). Validated, it gives plain tuples, not instances: only the errors
+    matter.
     """
-    schema = _forbidding_copy(dict(cls.__pydantic_core_schema__))  # dict(): builds a deferred model
-    strict = bool(cls.model_config.get("strict", False))
-    return SchemaValidator(schema, {"strict": strict})
+    schema: CoreSchema = _forbidding_copy(dict(cls.__pydantic_core_schema__))  # dict(): builds the model
+    return schema
 
 
 def _forbidding_copy(node: Any) -> Any:
     """A copy of the dicts and lists of a core schema in which every ``model`` node is its ``model-fields``
-    node with ``extra_behavior="forbid"``; everything else (classes, functions, values) is shared. One
-    pass, several times faster than ``copy.deepcopy`` and an edit."""
+    node with ``extra_behavior="forbid"`` and its owner; everything else (functions, values) is shared.
+    One pass, several times faster than ``copy.deepcopy`` and an edit."""
     if isinstance(node, list):
         return [_forbidding_copy(item) for item in node]
     if not isinstance(node, dict):
         return node
+    owner = None
     if node.get("type") == "model":
+        owner = node["cls"].__name__
         fields = dict(node["schema"])
         if "ref" in node:
             fields["ref"] = node["ref"]
         node = fields
-    copied = {key: value if key == "cls" else _forbidding_copy(value) for key, value in node.items()}
+    schema = isinstance(node.get("type"), str)  # else a map of names (fields, tagged union choices)
+    copied = {key: _forbidding_copy(value) for key, value in node.items() if not (schema and key in _UNUSED)}
     if copied.get("type") == "model-fields":
         copied["extra_behavior"] = "forbid"
+        if owner is not None:
+            copied["metadata"] = {OWNER: owner}
     return copied
 
 
@@ -74,22 +81,27 @@ def _json_keys(name: str, field_schema: CoreSchema) -> list[str]:
     return keys or [name]
 
 
-def _model_fields(cls: type[BaseModel], defs: dict[str, CoreSchema]) -> CoreSchema:
-    inner = _unwrap(cls.__pydantic_core_schema__, defs)[0]
-    while inner.get("type") == "model":
-        inner = _unwrap(inner["schema"], defs)[0]
-    return inner
-
-
-@functools.cache
-def list_fields(cls: type[BaseModel]) -> frozenset[str]:
-    """JSON keys of the fields of ``cls`` that hold arrays (query parameters that may repeat)."""
+def list_fields(schema: CoreSchema) -> frozenset[str]:
+    """JSON keys of the fields of a model's drift schema that hold arrays (query parameters that repeat)."""
     defs: dict[str, CoreSchema] = {}
     keys: set[str] = set()
-    for name, field_schema in _model_fields(cls, defs).get("fields", {}).items():
+    for name, field_schema in _unwrap(schema, defs)[0].get("fields", {}).items():
         if _unwrap(field_schema["schema"], defs)[0].get("type") == "list":
             keys.update(_json_keys(name, field_schema))
     return frozenset(keys)
+
+
+def list_item_owner(schema: CoreSchema) -> str | None:
+    """The model of the items of a list page's drift schema (``Run`` for ``RunList``), else ``None``."""
+    defs: dict[str, CoreSchema] = {}
+    data = _unwrap(schema, defs)[0].get("fields", {}).get("data")
+    if data is None:
+        return None
+    items = _unwrap(data["schema"], defs)[0]
+    if items.get("type") != "list" or "items_schema" not in items:
+        return None
+    owner = _unwrap(items["items_schema"], defs)[0].get("metadata", {}).get(OWNER)
+    return owner if isinstance(owner, str) else None
 
 
 @dataclass(slots=True)
@@ -115,7 +127,7 @@ class Location:
 
 
 def locate(root: CoreSchema, loc: Sequence[str | int]) -> Location:
-    """Follow a pydantic error location through the core schema ``root``."""
+    """Follow a pydantic error location through the drift schema ``root``."""
     defs: dict[str, CoreSchema] = {}
     node: CoreSchema | None = root
     result = Location(path=[], schema=None)
@@ -129,11 +141,11 @@ def locate(root: CoreSchema, loc: Sequence[str | int]) -> Location:
         if node is None:
             path.append(str(segment))
             continue
-        node, _, model = _unwrap_model(node, defs)
+        node = _unwrap(node, defs)[0]
         kind = node.get("type")
         if kind == "model-fields":
             path.append(str(segment))
-            result.owner = model.__name__ if model is not None else None
+            result.owner = node.get("metadata", {}).get(OWNER)
             node = _field_schema(node, str(segment))
         elif kind in ("list", "set", "tuple"):
             path.append(str(segment))
@@ -164,21 +176,12 @@ def locate(root: CoreSchema, loc: Sequence[str | int]) -> Location:
 
 
 def _unwrap(schema: CoreSchema, defs: dict[str, CoreSchema]) -> tuple[CoreSchema, bool]:
-    """Skip definitions, references, models and wrappers that add nothing to the JSON structure.
+    """Skip definitions, references and wrappers that add nothing to the JSON structure.
 
     Returns:
         The schema underneath, and whether a ``nullable`` wrapper was passed.
     """
-    inner, nullable, _ = _unwrap_model(schema, defs)
-    return inner, nullable
-
-
-def _unwrap_model(
-    schema: CoreSchema, defs: dict[str, CoreSchema]
-) -> tuple[CoreSchema, bool, type[BaseModel] | None]:
-    """:func:`_unwrap`, also returning the model class of the last ``model`` node passed, if any."""
     nullable = False
-    model: type[BaseModel] | None = None
     while True:
         kind = schema.get("type")
         if kind == "definitions":
@@ -187,14 +190,11 @@ def _unwrap_model(
             schema = schema["schema"]
         elif kind == "definition-ref":
             schema = defs[schema["schema_ref"]]
-        elif kind == "model":
-            model = schema.get("cls", model)
-            schema = schema["schema"]
         elif kind in _WRAPPERS:
             nullable = nullable or kind == "nullable"
             schema = schema.get("schema") or schema.get("strict_schema") or {}
         else:
-            return schema, nullable, model
+            return schema, nullable
 
 
 def _field_schema(fields_schema: CoreSchema, key: str) -> CoreSchema | None:

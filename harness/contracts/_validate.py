@@ -6,7 +6,8 @@ so is the absence of a documented field that real traffic is known to leave out 
 of ``_deviations.py``, matched on the model the field belongs to, wherever that object appears).
 Each check is one pydantic ``validate_json`` straight from the bytes (or ``validate_python`` for parsed
 data) by a validator that reports unknown fields as errors (see ``_core_schema.py``), built once per
-contract; error locations are turned into JSON paths once per distinct location.
+contract from the compiled contracts (``_compiled.py``: the models themselves are not loaded); error
+locations are turned into JSON paths once per distinct location.
 """
 
 from __future__ import annotations
@@ -17,15 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, SchemaValidator, ValidationError
 
 from harness._errors import HarnessError
 from harness._findings import Finding
-from harness.contracts._core_schema import CoreSchema, Location, drift_validator, list_fields, locate
+from harness.contracts._compiled import compiled
+from harness.contracts._core_schema import CoreSchema, Location, list_fields, locate
 from harness.contracts._deviations import is_observed_omission
 from harness.contracts._diagnostics import describe_error, show_value
-from harness.contracts._models import EVENT_MODELS, ErrorResponse
 from harness.contracts._routes import Route, match_route
 
 ContractMode = Literal["off", "tolerant", "strict"]
@@ -75,20 +75,25 @@ _LOCATION_CACHE = 4096
 
 
 @functools.cache
-def _target(model: type[BaseModel]) -> _Target:
-    return _Target(drift_validator(model), model.__pydantic_core_schema__)
+def _target(name: str) -> _Target:
+    """The target of the contract ``name``, built when first needed: a session builds the validators of
+    the objects its traffic carries, no others."""
+    contract = compiled().contract(name)
+    return _Target(SchemaValidator(contract.schema, {"strict": contract.strict}), contract.schema)
+
+
+@functools.cache
+def _list_fields(name: str) -> frozenset[str]:
+    return list_fields(_target(name).core_schema)
 
 
 def _event_target(event: str) -> _Target | None:
-    """The target of an event's ``data`` (``None`` for ``done`` and unknown events), built when the event
-    is first seen: a session builds the validators of the objects its streams carry, no others."""
-    model = EVENT_MODELS.get(event)
-    if model is None:
+    """The target of an event's ``data`` (``None`` for ``done`` and unknown events)."""
+    try:
+        data = compiled().event_data(event)
+    except KeyError:
         return None
-    data_model = model.model_fields["data"].annotation
-    if isinstance(data_model, type) and issubclass(data_model, BaseModel):
-        return _target(data_model)
-    return None
+    return _target(data) if data is not None else None
 
 
 _Place = tuple[str | None, str, int | None]
@@ -235,14 +240,14 @@ def check_request(
     if query is None and "?" in path:
         query = parse_qs(urlsplit(path).query, keep_blank_values=True)
     findings = _check_query(route, query or {})
-    if route.request_model is None:
+    if route.request is None:
         return findings
     if route.multipart and not isinstance(body, Mapping):
         return findings
     if body is None or (_is_json_text(body) and not body):
         body = {}
-    place = (route.label, route.request_model.__name__, None)
-    findings += _validate(_target(route.request_model), body, _is_json_text(body), place)
+    place = (route.label, route.request, None)
+    findings += _validate(_target(route.request), body, _is_json_text(body), place)
     return findings
 
 
@@ -250,10 +255,10 @@ def _check_query(route: Route, query: Mapping[str, str | list[str]]) -> list[Fin
     params = {key: value for key, value in query.items() if key not in _IGNORED_QUERY}
     if not params:
         return []
-    if route.query_model is None:
+    if route.query is None:
         place = (route.label, "query", None)
         return [_unknown_field(key, value, place) for key, value in params.items()]
-    lists = list_fields(route.query_model)
+    lists = _list_fields(route.query)
     normalised: dict[str, Any] = {}
     for key, value in params.items():
         if key in lists:
@@ -262,8 +267,8 @@ def _check_query(route: Route, query: Mapping[str, str | list[str]]) -> list[Fin
             normalised[key] = value if isinstance(value, str) else list(value)
         else:
             normalised[key] = value[0]
-    place = (route.label, route.query_model.__name__, None)
-    return _validate(_target(route.query_model), normalised, False, place)
+    place = (route.label, route.query, None)
+    return _validate(_target(route.query), normalised, False, place)
 
 
 def check_response(method: str, path: str, status: int, body: object) -> list[Finding]:
@@ -285,23 +290,27 @@ def check_response(method: str, path: str, status: int, body: object) -> list[Fi
     if matched is None:
         return []
     route = matched[0]
-    model: type[BaseModel] | None
+    name: str | None
     if status >= 400:
-        model = ErrorResponse
+        name = _ERROR
     elif 200 <= status < 300:
-        model = route.response_model
+        name = route.response
     else:
         return []
-    if model is None:
+    if name is None:
         return []
     if isinstance(body, str | bytes | bytearray):
-        if route.streams and model is not ErrorResponse and _looks_like_sse(body):
+        if route.streams and name != _ERROR and _looks_like_sse(body):
             from harness.streams._sse import decode_sse
 
             events = decode_sse(body if isinstance(body, str) else bytes(body)).events
             return _stream_findings(events, route.label)
-        return _validate(_target(model), body, True, (route.label, model.__name__, None))
-    return _validate(_target(model), body, False, (route.label, model.__name__, None))
+        return _validate(_target(name), body, True, (route.label, name, None))
+    return _validate(_target(name), body, False, (route.label, name, None))
+
+
+_ERROR = "ErrorResponse"
+"""The contract of every error body (status >= 400)."""
 
 
 def check_event(event: str, data: str | object) -> list[Finding]:

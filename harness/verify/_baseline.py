@@ -23,18 +23,17 @@ The file looks like this::
 from __future__ import annotations
 
 import functools
-import typing
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel
 
 from harness._errors import HarnessError
 from harness._findings import Finding
 from harness._yaml import load_yaml
+from harness.contracts._compiled import compiled
 
 DEFAULT_BASELINE = Path("contracts/drift-baseline.yaml")
 """Where ``harness verify`` looks for the project's baseline, relative to the working directory."""
@@ -65,31 +64,6 @@ def path_pattern(path: str) -> str:
     return ".".join("*" if part.isdigit() else part for part in path.split("."))
 
 
-@functools.cache
-def _item_models() -> dict[str, tuple[str, str]]:
-    """Contract names that wrap another object: ``{name: (object, path prefix)}``.
-
-    A list page (``RunList``) wraps its items under ``data.*.``; a stream event (``thread.run.created``)
-    wraps the object its data carries, at the root.
-    """
-    import harness.contracts as contracts
-
-    wrappers: dict[str, tuple[str, str]] = {}
-    for name in contracts.__all__:
-        model = getattr(contracts, name)
-        field_info = getattr(model, "model_fields", {}).get("data") if isinstance(model, type) else None
-        if field_info is None or typing.get_origin(field_info.annotation) is not list:
-            continue
-        (item,) = typing.get_args(field_info.annotation)
-        if isinstance(item, type):
-            wrappers[name] = (item.__name__, "data.*.")
-    for event, model in contracts.EVENT_MODELS.items():
-        data = model.model_fields.get("data")
-        if data is not None and isinstance(data.annotation, type) and issubclass(data.annotation, BaseModel):
-            wrappers[event] = (data.annotation.__name__, "")
-    return wrappers
-
-
 def canonical_place(obj: str, path: str) -> tuple[str, str]:
     """The object a finding is really about, and its path inside it, list indexes as ``*``.
 
@@ -97,7 +71,7 @@ def canonical_place(obj: str, path: str) -> tuple[str, str]:
     data of a ``thread.run.*`` event: all three are ``("Run", "x")``. Other names are kept as they are.
     """
     path = path_pattern(path)
-    wrapped = _item_models().get(obj)
+    wrapped = compiled().wrapped(obj)
     if wrapped is not None:
         inner, prefix = wrapped
         if path.startswith(prefix):
