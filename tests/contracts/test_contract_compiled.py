@@ -159,8 +159,9 @@ from pathlib import Path
 from harness.verify import verify
 
 report = verify([Path(sys.argv[1])], baseline=None)
+found = report.findings
 print(json.dumps({
-    "findings": [[f.severity, f.kind, f.object, f.path, f.message, f.event, f.route] for f in report.findings],
+    "findings": [[f.severity, f.kind, f.object, f.path, f.message, f.event, f.route] for f in found],
     "models loaded": sorted(name for name in sys.modules if name.startswith("harness.contracts._models")),
 }))
 """

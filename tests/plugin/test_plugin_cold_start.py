@@ -132,3 +132,65 @@ def test_replayed_cassettes_are_not_kept_alive_after_their_test(
     kept = {name: count for name, count in alive.items() if name.endswith((".Cassette", ".Interaction"))}
     assert kept == {}
     assert alive, "the reporter saw the harness's recording objects (the session-wide ones at least)"
+
+
+MODELS_REPORTER = """
+import json, sys
+import pytest
+
+@pytest.fixture(scope="module")
+def vcr_cassette_dir():
+    return {folder!r}
+
+def pytest_sessionfinish(session):
+    with open("models.json", "w") as stream:
+        models = [name for name in sys.modules if name.startswith("harness.contracts._models")]
+        json.dump(sorted(models), stream)
+"""
+
+REPLAY = """
+import httpx
+import pytest
+import yaml
+
+def replay(cassette):
+    with open(cassette) as stream:
+        interactions = yaml.safe_load(stream)["interactions"]
+    with httpx.Client() as client:
+        for interaction in interactions:
+            request = interaction["request"]
+            answer = client.request(request["method"], request["uri"], content=request["body"] or None)
+            answer.read()
+            assert answer.status_code == interaction["response"]["status"]["code"]
+"""
+
+REPLAY_CASE = """
+@pytest.mark.vcr
+@pytest.mark.default_cassette({name!r})
+def test_replay_{number}():
+    replay({path!r})
+"""
+
+
+def test_a_second_session_checks_replays_without_loading_the_contract_models(
+    pytester: pytest.Pytester, real_cassettes: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The first session compiles the contracts into the bytecode cache; the next one checks the same
+    traffic (a polled run and a streamed one, with drift the baseline accepts) from that cache alone."""
+    folder = real_cassettes / "traceloop__openllmetry"
+    cassettes = [
+        next(folder.glob(f"*{name}.yaml"))
+        for name in ("test_new_assistant_with_polling", "test_streaming_new_assistant")
+    ]
+    pytester.makeconftest(MODELS_REPORTER.format(folder=str(folder)))
+    cases = "".join(REPLAY_CASE.format(name=c.name, number=n, path=str(c)) for n, c in enumerate(cassettes))
+    pytester.makepyfile(test_replays=REPLAY + cases)
+    monkeypatch.delenv("PYTHONDONTWRITEBYTECODE", raising=False)
+    monkeypatch.setenv("PYTHONPYCACHEPREFIX", str(tmp_path / "pycache"))
+    loaded = []
+    for _ in range(2):
+        result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:recording", "-rA")
+        result.assert_outcomes(passed=2)
+        loaded.append(json.loads((pytester.path / "models.json").read_text()))
+    assert "contract drift" in result.stdout.str(), "the replays carry drift, so the baseline was consulted"
+    assert loaded[0] != [] and loaded[1] == []
