@@ -3,21 +3,25 @@
 Checking traffic needs, for each contract it is checked against (the request, query and response models
 of the routes, ``ErrorResponse``, the data of each stream event), the contract's drift schema
 (``_core_schema.drift_schema``), and the contract each stream event's data is. Generating these from the
-pydantic models is the largest fixed cost of a session that checks traffic: defining the models and
-generating the core schemas takes some 90 ms, against a few for the rest. The result is plain data (and
-the few functions of ``_model_functions.py``, kept by name), so it is cached like bytecode:
+pydantic models is the largest fixed cost of a session that checks traffic: defining the ~170 models
+takes some 45 ms, and generating the core schemas a session's traffic needs 15 to 45 ms more, against a
+few for the rest. The result is plain data (and the few functions of ``_model_functions.py``, kept by
+name), so it is cached like bytecode:
 
 - in the ``__pycache__`` folder beside this module (under ``PYTHONPYCACHEPREFIX`` when that is set), and
   not written when ``PYTHONDONTWRITEBYTECODE`` is set;
-- named by a digest of the Python, pydantic and pydantic-core versions and one of the sources it is
+- named by two digests, of the Python, pydantic and pydantic-core versions and of the sources it is
   generated from, so that an upgraded pydantic or a changed model never reads an old one; writing one
   removes the older ones of the same versions (environments sharing one checkout keep theirs);
+- holding the contracts sessions have needed: a session generates, from the models, only the contracts
+  its traffic needs that the cache lacks, and adds them to the cache when the process ends;
 - read only if it is exactly what this module writes: a missing, corrupt, foreign or unwritable cache
-  costs time, never a result. Without one, each contract is generated from its model when first needed.
+  costs time, never a result.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import functools
 import hashlib
@@ -59,33 +63,29 @@ class Contract:
 class CompiledContracts:
     """Every contract traffic is checked against, by name, and the contract of each stream event's data.
 
-    From the cache, each contract is unpickled when first asked for (a session pays for the contracts its
-    traffic uses); without a cache, each is generated from its model then (:meth:`generate` generates
-    them all).
+    Each contract is unpickled from the cache when first asked for (a session pays for the contracts its
+    traffic uses), or generated from its model when the cache lacks it.
     """
 
     def __init__(
-        self,
-        contracts: dict[str, Contract],
-        events: Mapping[str, str | None] | None,
-        pickled: Mapping[str, tuple[bytes, bool]] | None = None,
+        self, pickled: Mapping[str, tuple[bytes, bool]], events: Mapping[str, str | None] | None
     ) -> None:
-        self._contracts = contracts
+        self._pickled = dict(pickled)
         self._events = events
-        self._pickled = pickled or {}
+        self._contracts: dict[str, Contract] = {}
         self._names: Mapping[str, None] | None = None
-
-    @classmethod
-    def generate(cls) -> CompiledContracts:
-        """Every contract, generated from the models now."""
-        events = _model_events()
-        return cls({name: _generate(name) for name in _names(events)}, events)
+        self.changed = False
+        """Whether anything was generated that the cache it was read from lacks."""
 
     def contract(self, name: str) -> Contract:
-        """The contract of the model ``name`` (generated from the model when it was not compiled)."""
+        """The contract of the model ``name``."""
         found = self._contracts.get(name)
         if found is None:
-            found = self._contracts[name] = self._unpickle(name) or _generate(name)
+            found = self._unpickle(name)
+            if found is None:
+                found = _generate(name)
+                self.changed = True
+            self._contracts[name] = found
         return found
 
     def _unpickle(self, name: str) -> Contract | None:
@@ -127,15 +127,22 @@ class CompiledContracts:
         """Every stream event and the contract of its data."""
         if self._events is None:
             self._events = _model_events()
+            self.changed = True
         return self._events
+
+    def merged(self, other: CompiledContracts | None) -> CompiledContracts:
+        """These contracts and those of ``other`` (another process's cache) that these lack."""
+        pickled = dict(other._pickled) if other is not None else {}
+        pickled.update(self._pickled)
+        for name, contract in self._contracts.items():
+            if name not in pickled:
+                pickled[name] = (pickle.dumps(contract.schema, _PROTOCOL), contract.strict)
+        events = self._events if self._events is not None else other._events if other else None
+        return CompiledContracts(pickled, events)
 
     def to_bytes(self) -> bytes:
         """What the cache holds: each contract pickled apart, so that each loads alone."""
-        contracts = {
-            name: (pickle.dumps(self.contract(name).schema, _PROTOCOL), self.contract(name).strict)
-            for name in dict.fromkeys([*self._pickled, *self._contracts])
-        }
-        data = {"format": _FORMAT, "contracts": contracts, "events": dict(self.events())}
+        data = {"format": _FORMAT, "contracts": self.merged(None)._pickled, "events": self._events}
         return pickle.dumps(data, _PROTOCOL)
 
     @classmethod
@@ -148,29 +155,29 @@ class CompiledContracts:
         if not isinstance(data, dict) or data.get("format") != _FORMAT:
             return None
         contracts, events = data.get("contracts"), data.get("events")
-        if not isinstance(contracts, dict) or not isinstance(events, dict):
+        if not isinstance(contracts, dict) or not (events is None or isinstance(events, dict)):
             return None
         for name, entry in contracts.items():
             if not (isinstance(name, str) and isinstance(entry, tuple) and len(entry) == 2):
                 return None
             if not (isinstance(entry[0], bytes) and isinstance(entry[1], bool)):
                 return None
-        if not all(isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in events.items()):
+        if events is not None and not all(
+            isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in events.items()
+        ):
             return None
-        return cls({}, events, contracts)
+        return cls(contracts, events)
 
 
 @functools.cache
 def compiled() -> CompiledContracts:
-    """The compiled contracts: from the cache, or generated (and cached, when bytecode may be written)."""
+    """The compiled contracts: from the cache when there is one; what the process adds to them is cached
+    when it ends (when bytecode may be written)."""
     path = cache_path()
-    loaded = _read(path) if path is not None else None
-    if loaded is not None:
-        return loaded
-    if path is None or not _writable(path.parent):
+    if path is None:
         return CompiledContracts({}, None)
-    contracts = CompiledContracts.generate()
-    _write(path, contracts)
+    contracts = _read(path) or CompiledContracts({}, None)
+    atexit.register(_save, path, contracts)
     return contracts
 
 
@@ -213,20 +220,19 @@ def _read(path: Path) -> CompiledContracts | None:
     return CompiledContracts.from_bytes(raw)
 
 
-def _writable(folder: Path) -> bool:
-    """Whether the cache can be written in ``folder`` (or in the folder that would hold it)."""
-    while not folder.exists():
-        if folder.parent == folder:
-            return False
-        folder = folder.parent
-    return folder.is_dir() and os.access(folder, os.W_OK)
+def _save(path: Path, contracts: CompiledContracts) -> None:
+    """Add what this process generated to the cache at ``path`` (see :func:`_write`)."""
+    if contracts.changed:
+        _write(path, contracts.merged(_read(path)))
 
 
 def _write(path: Path, contracts: CompiledContracts) -> None:
-    """Write the cache atomically (concurrent sessions may write the same one), removing older ones of the
-    same versions.
+    """Write the cache atomically (concurrent processes may write the same one), removing older ones of
+    the same versions.
 
     The file is created like bytecode, readable by whoever can read the package (``umask`` applies).
+    Processes ending together may each write their own additions: the last one's stay, and the others'
+    are generated again when next needed.
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     try:

@@ -86,6 +86,29 @@ def test_the_first_check_writes_the_cache_and_the_next_process_checks_without_th
     assert second["cache"] == first["cache"]
 
 
+RUN_CHECK = """
+import json, sys
+from harness.contracts import check_response
+
+run = {"id": "run_1", "object": "thread.run", "created_at": 1, "status": "done"}
+findings = check_response("GET", "/v1/threads/thread_1/runs/run_1", 200, json.dumps(run))
+print(json.dumps({
+    "findings": sorted([f.severity, f.kind, f.object, f.path] for f in findings if f.path == "status"),
+    "models loaded": sorted(name for name in sys.modules if name.startswith("harness.contracts._models")),
+}))
+"""
+
+
+def test_a_process_adds_the_contracts_it_generated_to_the_cache(tmp_path: Path) -> None:
+    environment = _environment(tmp_path / "pycache")
+    _check(environment)
+    first_run = _check(environment, RUN_CHECK)
+    assert first_run["models loaded"], "the cache held no run contract yet"
+    assert first_run["findings"] == [["violation", "enum", "Run", "status"]]
+    assert _check(environment, RUN_CHECK) == {**first_run, "models loaded": []}
+    assert _check(environment)["models loaded"] == [], "what the first process cached is still there"
+
+
 def test_nothing_is_written_when_bytecode_is_not(tmp_path: Path) -> None:
     answer = _check(_environment(tmp_path / "pycache", bytecode=False))
     assert answer["findings"] == EXPECTED
