@@ -95,24 +95,28 @@ def pytest_sessionfinish(session):
         json.dump(alive, stream)
 """
 
-LEAK_TESTS = """
+REPLAY = """
 import httpx
 import pytest
 import yaml
 
-CASSETTE = {cassette!r}
-
-@pytest.mark.parametrize("round", range(3))
-@pytest.mark.vcr
-@pytest.mark.default_cassette(CASSETTE.rsplit("/", 1)[-1])
-def test_replay(round):
-    with open(CASSETTE) as stream:
+def replay(cassette):
+    with open(cassette) as stream:
         interactions = yaml.safe_load(stream)["interactions"]
     with httpx.Client() as client:
         for interaction in interactions:
             request = interaction["request"]
             answer = client.request(request["method"], request["uri"], content=request["body"] or None)
+            answer.read()
             assert answer.status_code == interaction["response"]["status"]["code"]
+"""
+
+LEAK_CASE = """
+@pytest.mark.parametrize("round", range(3))
+@pytest.mark.vcr
+@pytest.mark.default_cassette({name!r})
+def test_replay(round):
+    replay({path!r})
 """
 
 
@@ -125,7 +129,7 @@ def test_replayed_cassettes_are_not_kept_alive_after_their_test(
     folder = real_cassettes / "traceloop__openllmetry"
     cassette = next(folder.glob("*test_new_assistant_with_polling.yaml"))
     pytester.makeconftest(LEAK_REPORTER.format(folder=str(folder)))
-    pytester.makepyfile(test_leak=LEAK_TESTS.format(cassette=str(cassette)))
+    pytester.makepyfile(test_leak=REPLAY + LEAK_CASE.format(name=cassette.name, path=str(cassette)))
     result = pytester.runpytest_subprocess("-p", "no:cacheprovider", "-p", "no:recording")
     result.assert_outcomes(passed=3)
     alive = json.loads((pytester.path / "alive.json").read_text())
@@ -146,22 +150,6 @@ def pytest_sessionfinish(session):
     with open("models.json", "w") as stream:
         models = [name for name in sys.modules if name.startswith("harness.contracts._models")]
         json.dump(sorted(models), stream)
-"""
-
-REPLAY = """
-import httpx
-import pytest
-import yaml
-
-def replay(cassette):
-    with open(cassette) as stream:
-        interactions = yaml.safe_load(stream)["interactions"]
-    with httpx.Client() as client:
-        for interaction in interactions:
-            request = interaction["request"]
-            answer = client.request(request["method"], request["uri"], content=request["body"] or None)
-            answer.read()
-            assert answer.status_code == interaction["response"]["status"]["code"]
 """
 
 REPLAY_CASE = """
