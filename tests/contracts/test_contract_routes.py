@@ -7,6 +7,7 @@ import re
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel
 
 from harness.contracts import ROUTES, Route, match_route
 
@@ -95,6 +96,19 @@ def test_route_models() -> None:
     assert all(
         route.response_model is not None and route.response_model.__name__.endswith("List") for route in lists
     )
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.label)
+def test_every_model_a_route_names_is_a_contract_model(route: Route) -> None:
+    """The table names its models (so that checking traffic need not load them): each name must be one."""
+    for name, model in (
+        (route.request, route.request_model),
+        (route.query, route.query_model),
+        (route.response, route.response_model),
+    ):
+        assert (model is None) == (name is None)
+        if model is not None:
+            assert issubclass(model, BaseModel) and model.__name__ == name
 
 
 _RESOURCE_WORDS = {s for route in ROUTES for s in route.segments if not s.startswith("{")}
