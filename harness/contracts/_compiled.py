@@ -41,6 +41,8 @@ _FORMAT = 1
 _PROTOCOL = pickle.HIGHEST_PROTOCOL
 _PREFIX = "contracts-"
 _HERE = Path(__file__).resolve().parent
+ERROR_CONTRACT = "ErrorResponse"
+"""The contract of every error body (status >= 400)."""
 _SOURCES = ("_models", "_model_functions.py", "_core_schema.py", "_compiled.py", "_routes.py")
 """What the compiled contracts are generated from, relative to this folder."""
 
@@ -273,4 +275,4 @@ def _names(events: Mapping[str, str | None]) -> dict[str, None]:
     from harness.contracts._routes import ROUTES
 
     routes = [name for route in ROUTES for name in (route.request, route.query, route.response) if name]
-    return dict.fromkeys([*routes, "ErrorResponse", *(name for name in events.values() if name)])
+    return dict.fromkeys([*routes, ERROR_CONTRACT, *(name for name in events.values() if name)])

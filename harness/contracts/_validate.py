@@ -22,7 +22,7 @@ from pydantic_core import ErrorDetails, SchemaValidator, ValidationError
 
 from harness._errors import HarnessError
 from harness._findings import Finding
-from harness.contracts._compiled import compiled
+from harness.contracts._compiled import ERROR_CONTRACT, compiled
 from harness.contracts._core_schema import CoreSchema, Location, list_fields, locate
 from harness.contracts._deviations import is_observed_omission
 from harness.contracts._diagnostics import describe_error, show_value
@@ -292,7 +292,7 @@ def check_response(method: str, path: str, status: int, body: object) -> list[Fi
     route = matched[0]
     name: str | None
     if status >= 400:
-        name = _ERROR
+        name = ERROR_CONTRACT
     elif 200 <= status < 300:
         name = route.response
     else:
@@ -300,17 +300,13 @@ def check_response(method: str, path: str, status: int, body: object) -> list[Fi
     if name is None:
         return []
     if isinstance(body, str | bytes | bytearray):
-        if route.streams and name != _ERROR and _looks_like_sse(body):
+        if route.streams and name != ERROR_CONTRACT and _looks_like_sse(body):
             from harness.streams._sse import decode_sse
 
             events = decode_sse(body if isinstance(body, str) else bytes(body)).events
             return _stream_findings(events, route.label)
         return _validate(_target(name), body, True, (route.label, name, None))
     return _validate(_target(name), body, False, (route.label, name, None))
-
-
-_ERROR = "ErrorResponse"
-"""The contract of every error body (status >= 400)."""
 
 
 def check_event(event: str, data: str | object) -> list[Finding]:
