@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.plugin.conftest import TEST_FILE as TESTS
-from tests.plugin.test_plugin_cold_start import LEAK_TESTS as REPLAY_TESTS
+from tests.plugin.test_plugin_cold_start import LEAK_CASE, REPLAY
 from tests.stub_api import StubAPI
 
 EXTRA_MODULES = ("starlette", "uvicorn", "multipart", "python_multipart", "syrupy", "hypothesis")
@@ -103,7 +103,7 @@ def test_a_pytest_recording_suite_replays_a_real_recording_importing_no_extra(
     folder = real_cassettes / "traceloop__openllmetry"
     cassette = next(folder.glob("*test_new_assistant_with_polling.yaml"))
     pytester.makeconftest(CONFTEST.format(extras=EXTRA_MODULES) + VCR_CONFTEST.format(folder=str(folder)))
-    pytester.makepyfile(test_vcr=REPLAY_TESTS.format(cassette=str(cassette)))
+    pytester.makepyfile(test_vcr=REPLAY + LEAK_CASE.format(name=cassette.name, path=str(cassette)))
     result = pytester.runpytest_subprocess(*WITHOUT_THEIR_PLUGINS, "-p", "no:recording")
     result.assert_outcomes(passed=3)
     assert json.loads((pytester.path / "loaded.json").read_text()) == []
