@@ -513,7 +513,7 @@ def _report_saved(item: pytest.Item, recorder: Recorder, cassette: Cassette) -> 
 
 
 def _checker() -> Any:
-    """The contract check of every response (imported on first use: it loads the contract models)."""
+    """The contract check of every response (imported on first use: it loads the contract checks)."""
     from harness.verify._exchange import check_exchange
 
     return check_exchange

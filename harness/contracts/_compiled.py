@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from harness.contracts._core_schema import CoreSchema, drift_schema, list_item_owner
+from harness.contracts._routes import ROUTES, contract_model
 
 _FORMAT = 1
 """The layout of the cached data; part of the digest."""
@@ -100,14 +101,6 @@ class CompiledContracts:
             return None
         return Contract(name, schema, entry[1]) if isinstance(schema, dict) else None
 
-    def event_data(self, event: str) -> str | None:
-        """The contract of the data of stream event ``event``; ``None`` when it is not an object (``done``).
-
-        Raises:
-            KeyError: ``event`` is not a stream event of the contracts.
-        """
-        return self.events()[event]
-
     def wrapped(self, name: str) -> tuple[str, str] | None:
         """The object contract ``name`` wraps, and the path prefix of that object inside it.
 
@@ -126,26 +119,22 @@ class CompiledContracts:
         return (item, "data.*.") if item else None
 
     def events(self) -> Mapping[str, str | None]:
-        """Every stream event and the contract of its data."""
+        """Every stream event and the contract of its data (``None`` when it is no object: ``done``)."""
         if self._events is None:
             self._events = _model_events()
             self.changed = True
         return self._events
 
-    def merged(self, other: CompiledContracts | None) -> CompiledContracts:
-        """These contracts and those of ``other`` (another process's cache) that these lack."""
+    def to_bytes(self, other: CompiledContracts | None = None) -> bytes:
+        """What the cache holds: these contracts, and those of ``other`` (another process's cache) that these
+        lack; each pickled apart, so that each loads alone."""
         pickled = dict(other._pickled) if other is not None else {}
         pickled.update(self._pickled)
         for name, contract in self._contracts.items():
             if name not in pickled:
                 pickled[name] = (pickle.dumps(contract.schema, _PROTOCOL), contract.strict)
         events = self._events if self._events is not None else other._events if other else None
-        return CompiledContracts(pickled, events)
-
-    def to_bytes(self) -> bytes:
-        """What the cache holds: each contract pickled apart, so that each loads alone."""
-        data = {"format": _FORMAT, "contracts": self.merged(None)._pickled, "events": self._events}
-        return pickle.dumps(data, _PROTOCOL)
+        return pickle.dumps({"format": _FORMAT, "contracts": pickled, "events": events}, _PROTOCOL)
 
     @classmethod
     def from_bytes(cls, raw: bytes) -> CompiledContracts | None:
@@ -225,10 +214,10 @@ def _read(path: Path) -> CompiledContracts | None:
 def _save(path: Path, contracts: CompiledContracts) -> None:
     """Add what this process generated to the cache at ``path`` (see :func:`_write`)."""
     if contracts.changed:
-        _write(path, contracts.merged(_read(path)))
+        _write(path, contracts.to_bytes(_read(path)))
 
 
-def _write(path: Path, contracts: CompiledContracts) -> None:
+def _write(path: Path, data: bytes) -> None:
     """Write the cache atomically (concurrent processes may write the same one), removing older ones of
     the same versions.
 
@@ -238,7 +227,6 @@ def _write(path: Path, contracts: CompiledContracts) -> None:
     """
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
     try:
-        data = contracts.to_bytes()
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("xb") as stream:
             stream.write(data)
@@ -252,9 +240,7 @@ def _write(path: Path, contracts: CompiledContracts) -> None:
 
 
 def _generate(name: str) -> Contract:
-    from harness.contracts import _models
-
-    model = getattr(_models, name)
+    model = contract_model(name)
     return Contract(name, drift_schema(model), bool(model.model_config.get("strict", False)))
 
 
@@ -272,7 +258,5 @@ def _model_events() -> dict[str, str | None]:
 
 def _names(events: Mapping[str, str | None]) -> dict[str, None]:
     """Every contract traffic is checked against, in a stable order."""
-    from harness.contracts._routes import ROUTES
-
     routes = [name for route in ROUTES for name in (route.request, route.query, route.response) if name]
     return dict.fromkeys([*routes, ERROR_CONTRACT, *(name for name in events.values() if name)])

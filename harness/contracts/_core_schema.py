@@ -31,7 +31,7 @@ _WRAPPERS = frozenset(
 )
 _UNUSED = frozenset({"metadata", "serialization"})
 """Keys validation does not read (JSON Schema hints and serializers, which may hold the model classes)."""
-OWNER = "harness_owner"
+_OWNER = "harness_owner"
 """The ``metadata`` key of an object's schema naming the model it comes from."""
 
 
@@ -67,7 +67,7 @@ def _forbidding_copy(node: Any) -> Any:
     if copied.get("type") == "model-fields":
         copied["extra_behavior"] = "forbid"
         if owner is not None:
-            copied["metadata"] = {OWNER: owner}
+            copied["metadata"] = {_OWNER: owner}
     return copied
 
 
@@ -100,7 +100,12 @@ def list_item_owner(schema: CoreSchema) -> str | None:
     items = _unwrap(data["schema"], defs)[0]
     if items.get("type") != "list" or "items_schema" not in items:
         return None
-    owner = _unwrap(items["items_schema"], defs)[0].get("metadata", {}).get(OWNER)
+    return _owner(_unwrap(items["items_schema"], defs)[0])
+
+
+def _owner(schema: CoreSchema) -> str | None:
+    """The model an object's drift schema comes from (see :func:`drift_schema`)."""
+    owner = schema.get("metadata", {}).get(_OWNER)
     return owner if isinstance(owner, str) else None
 
 
@@ -145,7 +150,7 @@ def locate(root: CoreSchema, loc: Sequence[str | int]) -> Location:
         kind = node.get("type")
         if kind == "model-fields":
             path.append(str(segment))
-            result.owner = node.get("metadata", {}).get(OWNER)
+            result.owner = _owner(node)
             node = _field_schema(node, str(segment))
         elif kind in ("list", "set", "tuple"):
             path.append(str(segment))

@@ -89,10 +89,7 @@ def _list_fields(name: str) -> frozenset[str]:
 
 def _event_target(event: str) -> _Target | None:
     """The target of an event's ``data`` (``None`` for ``done`` and unknown events)."""
-    try:
-        data = compiled().event_data(event)
-    except KeyError:
-        return None
+    data = compiled().events().get(event)
     return _target(data) if data is not None else None
 
 
